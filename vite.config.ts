@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { selfHosted, fromFile, type HostedFile } from './scripts/vite-plugin-self-hosted';
+import { CLASSIFIER_FILES } from './src/classify/modelFiles';
+import { faceModelsPlugin } from './scripts/face-models/vitePlugin';
+
+const nm = (p: string) => resolve(__dirname, 'node_modules', p);
+
+// WASM threads need SharedArrayBuffer, which needs cross-origin isolation.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+// ORT's default entry (JSEP build) runs both the WebGPU and the WASM execution providers from one binary.
+const ORT_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+const MEDIAPIPE_WASM = [
+  'vision_wasm_internal.js',
+  'vision_wasm_internal.wasm',
+  'vision_wasm_nosimd_internal.js',
+  'vision_wasm_nosimd_internal.wasm',
+];
+
+const hosted: HostedFile[] = [
+  ...ORT_FILES.map((f) => fromFile(`ort/${f}`, nm(`onnxruntime-web/dist/${f}`))),
+  ...MEDIAPIPE_WASM.map((f) => fromFile(`mediapipe/${f}`, nm(`@mediapipe/tasks-vision/wasm/${f}`))),
+  ...CLASSIFIER_FILES.map((f) => fromFile(`models/${f}`, resolve(__dirname, 'models', f))).filter((f) =>
+    existsSync(resolve(__dirname, 'models', f.url.slice('models/'.length))),
+  ),
+];
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      // The "extern wasm" build loads its .mjs/.wasm from ort.env.wasm.wasmPaths instead of inlining
+      // them into our worker bundle (the inlined threaded build hangs in a Vite worker).
+      { find: /^onnxruntime-web$/, replacement: nm('onnxruntime-web/dist/ort.min.mjs') },
+    ],
+  },
+  worker: { format: 'es' },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
+  plugins: [
+    preact(),
+    selfHosted(hosted),
+    faceModelsPlugin(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['icons/*.png', 'icons/*.svg'],
+      manifest: {
+        name: 'MaskGate — mask check at the entrance',
+        short_name: 'MaskGate',
+        description: 'Checks on the device, offline, whether each face wears a mask correctly, and keeps a private log.',
+        start_url: '.',
+        scope: '.',
+        display: 'standalone',
+        orientation: 'any',
+        background_color: '#111418',
+        theme_color: '#111418',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Everything the app needs offline, the 28 MB ORT binary and the models included.
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,tflite,onnx,json}'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        navigateFallback: 'index.html',
+      },
+    }),
+  ],
+});
