@@ -1,0 +1,126 @@
+// The one message protocol between the main thread and the classifier worker. Both sides import it.
+
+export const CLASS_NAMES = ['correct', 'incorrect', 'none'] as const;
+export type MaskClass = (typeof CLASS_NAMES)[number];
+
+export type Backend = 'webgpu' | 'wasm';
+
+/** Model description read from the sidecar JSON that training/export.py writes beside the model. */
+export interface ModelSidecar {
+  id: string;
+  version: string;
+  file: string;
+  sha256: string;
+  bytes: number;
+  input: { name: string; shape: [null, 3, number, number]; layout: 'NCHW'; range: [number, number] };
+  output: { name: string; softmax: boolean };
+  classes: MaskClass[];
+}
+
+export interface InitRequest {
+  type: 'init';
+  /** Absolute URLs: the worker's own URL is not the page's, so relative ones would resolve wrongly. */
+  modelUrl: string;
+  sidecarUrl: string;
+  wasmPaths: { mjs: string; wasm: string };
+  preferWebGpu: boolean;
+  numThreads: number;
+}
+
+/** A batch of face crops, RGBA bytes of size x size each, back to back (transferred, not copied). */
+export interface ClassifyRequest {
+  type: 'classify';
+  id: number;
+  size: number;
+  count: number;
+  rgba: ArrayBuffer;
+}
+
+export type ToWorker = InitRequest | ClassifyRequest;
+
+export interface ProgressMessage {
+  type: 'progress';
+  stage: 'download' | 'compile';
+  file: string;
+  loaded: number;
+  total: number | null;
+}
+
+export interface ReadyMessage {
+  type: 'ready';
+  backend: Backend;
+  /** Why WebGPU was not used, when it was preferred. */
+  fallbackReason: string | null;
+  model: { id: string; version: string; inputSize: number };
+  threads: number;
+  sessionMs: number;
+}
+
+export interface ResultMessage {
+  type: 'result';
+  id: number;
+  /** count x 3 probabilities in CLASS_NAMES order. */
+  probs: Float32Array;
+  ms: number;
+  backend: Backend;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  stage: 'load' | 'classify';
+  /** The file at fault, when one is (a missing or corrupt model). */
+  file: string | null;
+  message: string;
+  requestId: number | null;
+}
+
+/** The backend changed at run time (e.g. the WebGPU device was lost and the worker moved to WASM). */
+export interface BackendChangedMessage {
+  type: 'backend';
+  backend: Backend;
+  reason: string;
+}
+
+export type FromWorker = ProgressMessage | ReadyMessage | ResultMessage | ErrorMessage | BackendChangedMessage;
+
+export function isFromWorker(value: unknown): value is FromWorker {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = (value as { type?: unknown }).type;
+  return t === 'progress' || t === 'ready' || t === 'result' || t === 'error' || t === 'backend';
+}
+
+export function isToWorker(value: unknown): value is ToWorker {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (v.type === 'init') return typeof v.modelUrl === 'string' && typeof v.sidecarUrl === 'string';
+  if (v.type === 'classify') {
+    const { id, size, count, rgba } = v;
+    return (
+      typeof id === 'number' &&
+      typeof size === 'number' &&
+      typeof count === 'number' &&
+      rgba instanceof ArrayBuffer &&
+      rgba.byteLength === size * size * 4 * count
+    );
+  }
+  return false;
+}
+
+/** Checks a parsed sidecar JSON; returns an error message or null. */
+export function validateSidecar(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'sidecar is not a JSON object';
+  const s = value as Partial<ModelSidecar>;
+  if (typeof s.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256)) return 'sidecar has no valid sha256';
+  if (typeof s.id !== 'string' || typeof s.version !== 'string') return 'sidecar has no model id/version';
+  const shape = s.input?.shape;
+  if (!Array.isArray(shape) || shape.length !== 4 || shape[1] !== 3 || typeof shape[2] !== 'number' || shape[2] !== shape[3]) {
+    return 'sidecar input shape must be [N, 3, S, S]';
+  }
+  if (s.input?.layout !== 'NCHW') return 'sidecar input layout must be NCHW';
+  if (typeof s.input.name !== 'string' || typeof s.output?.name !== 'string') return 'sidecar lacks tensor names';
+  const classes = s.classes;
+  if (!Array.isArray(classes) || classes.join(',') !== CLASS_NAMES.join(',')) {
+    return `sidecar classes must be ${CLASS_NAMES.join(', ')} in that order`;
+  }
+  return null;
+}

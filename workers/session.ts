@@ -1,0 +1,70 @@
+// Creates the ONNX Runtime session on the best backend: WebGPU when an adapter exists, WASM otherwise
+// (SIMD always; threads only when the page is cross-origin isolated, as SharedArrayBuffer requires).
+import * as ort from 'onnxruntime-web';
+import type { Backend } from '../src/classify/protocol';
+
+export interface BackendSession {
+  session: ort.InferenceSession;
+  backend: Backend;
+  fallbackReason: string | null;
+  threads: number;
+  /** Resolves with a reason when the WebGPU device is lost (never for WASM). */
+  lost: Promise<string>;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<object | null>;
+}
+
+async function webGpuUnavailableReason(): Promise<string | null> {
+  const gpu = (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (!gpu) return 'this browser has no WebGPU';
+  try {
+    const adapter = await gpu.requestAdapter();
+    return adapter ? null : 'no WebGPU adapter';
+  } catch (e) {
+    return `WebGPU adapter request failed: ${String(e)}`;
+  }
+}
+
+export function configureWasm(paths: { mjs: string; wasm: string }, requestedThreads: number): number {
+  const threads = self.crossOriginIsolated ? Math.max(1, requestedThreads) : 1;
+  ort.env.wasm.wasmPaths = paths;
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.simd = true;
+  ort.env.logLevel = 'error';
+  return threads;
+}
+
+async function createWasm(model: Uint8Array, threads: number, fallbackReason: string | null): Promise<BackendSession> {
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
+  return { session, backend: 'wasm', fallbackReason, threads, lost: new Promise<string>(() => {}) };
+}
+
+export async function createSession(model: Uint8Array, preferWebGpu: boolean, threads: number): Promise<BackendSession> {
+  if (!preferWebGpu) return createWasm(model, threads, 'WebGPU turned off in settings');
+  const reason = await webGpuUnavailableReason();
+  if (reason) return createWasm(model, threads, reason);
+  try {
+    const session = await ort.InferenceSession.create(model, {
+      executionProviders: ['webgpu'],
+      graphOptimizationLevel: 'all',
+    });
+    const device = (await ort.env.webgpu.device) as unknown as { lost: Promise<{ message: string }> };
+    const lost = device.lost.then((info) => `WebGPU device lost${info.message ? `: ${info.message}` : ''}`);
+    return { session, backend: 'webgpu', fallbackReason: null, threads, lost };
+  } catch (e) {
+    return createWasm(model, threads, `WebGPU session failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export async function createWasmSession(model: Uint8Array, threads: number, reason: string): Promise<BackendSession> {
+  return createWasm(model, threads, reason);
+}
+
+export function inputTensor(data: Float32Array, count: number, size: number): ort.Tensor {
+  return new ort.Tensor('float32', data, [count, 3, size, size]);
+}
