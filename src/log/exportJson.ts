@@ -1,0 +1,41 @@
+import type { LogDb } from './db';
+import type { EventFilter, LogEvent, NewLogEvent } from './types';
+
+export const EXPORT_FORMAT = 'maskgate-log';
+export const EXPORT_VERSION = 1;
+
+/** An event in an export file: no id (the importing log assigns its own) and no thumbnail. */
+export type ExportedEvent = Omit<NewLogEvent, 'thumbnail'>;
+
+export interface ExportFile {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  /** ISO 8601. */
+  exportedAt: string;
+  events: ExportedEvent[];
+}
+
+export function toExportedEvent(event: LogEvent): ExportedEvent {
+  return {
+    time: event.time,
+    firstSeen: event.firstSeen,
+    lastSeen: event.lastSeen,
+    durationMs: event.durationMs,
+    label: event.label,
+    confidence: event.confidence,
+    camera: event.camera,
+    modelId: event.modelId,
+    modelVersion: event.modelVersion,
+  };
+}
+
+/**
+ * JSON export, newest first. Thumbnails are left out on purpose: they are
+ * photos of people and an export file is easily shared.
+ */
+export async function exportJson(log: LogDb, filter: EventFilter, now = new Date()): Promise<Blob> {
+  const events: ExportedEvent[] = [];
+  for await (const event of log.iterate(filter)) events.push(toExportedEvent(event));
+  const file: ExportFile = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(), events };
+  return new Blob([JSON.stringify(file)], { type: 'application/json' });
+}
