@@ -1,0 +1,97 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { registerServiceWorker, type UpdateHandle } from '../pwa/registerServiceWorker';
+import { LiveScreen } from '../screens/live/LiveScreen';
+import { PhotoScreen } from '../screens/photo/PhotoScreen';
+import type { TrackEvent } from '../track/tracker';
+import { Engine, type EngineState } from './engine';
+import { LoadingBanner } from './LoadingBanner';
+import { loadPreferences, savePreferences, type Preferences } from './preferences';
+
+type Screen = 'live' | 'photo';
+
+const SCREENS: { id: Screen; title: string }[] = [
+  { id: 'live', title: 'Live' },
+  { id: 'photo', title: 'Photos' },
+];
+
+export function App() {
+  const [prefs, setPrefs] = useState<Preferences>(loadPreferences);
+  const engine = useMemo(() => new Engine(prefs), []);
+  const [state, setState] = useState<EngineState>(engine.state);
+  const [screen, setScreen] = useState<Screen>('live');
+  const [update, setUpdate] = useState<UpdateHandle | null>(null);
+  const [offlineReady, setOfflineReady] = useState(false);
+
+  useEffect(() => engine.subscribe(setState), [engine]);
+  useEffect(() => registerServiceWorker(setUpdate, () => setOfflineReady(true)), []);
+
+  const changePrefs = (patch: Partial<Preferences>) => {
+    const next = { ...prefs, ...patch };
+    setPrefs(next);
+    savePreferences(next);
+    if (patch.detectorModel) engine.setDetectorModel(patch.detectorModel);
+  };
+
+  const logEvents = (_events: TrackEvent[], _camera: string) => {};
+
+  return (
+    <div class="app">
+      <header class="app-header">
+        <h1>MaskGate</h1>
+        <nav aria-label="Screens">
+          {SCREENS.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              class={screen === s.id ? 'tab active' : 'tab'}
+              aria-current={screen === s.id ? 'page' : undefined}
+              data-testid={`nav-${s.id}`}
+              onClick={() => setScreen(s.id)}
+            >
+              {s.title}
+            </button>
+          ))}
+        </nav>
+      </header>
+      {update && (
+        <div class="notice info" role="status" data-testid="update-available">
+          A new version of MaskGate is available.{' '}
+          <button type="button" onClick={() => update.apply()}>
+            Reload to update
+          </button>
+        </div>
+      )}
+      {offlineReady && (
+        <div class="notice ok" role="status" data-testid="offline-ready">
+          MaskGate is installed and now works offline.{' '}
+          <button type="button" class="link-button" onClick={() => setOfflineReady(false)}>
+            OK
+          </button>
+        </div>
+      )}
+      <LoadingBanner state={state} />
+      <main>
+        {screen === 'live' && (
+          <LiveScreen engine={engine} state={state} onEvents={logEvents} onUsePhotos={() => setScreen('photo')} />
+        )}
+        {screen === 'photo' && <PhotoScreen engine={engine} state={state} />}
+      </main>
+      <footer class="app-footer">
+        <label>
+          Face detector{' '}
+          <select
+            data-testid="detector-select"
+            value={prefs.detectorModel}
+            onChange={(e) => changePrefs({ detectorModel: e.currentTarget.value === 'full' ? 'full' : 'short' })}
+          >
+            <option value="short">Short range (within ~2 m)</option>
+            <option value="full">Full range (farther away)</option>
+          </select>
+        </label>
+        <span class="muted">
+          {state.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this device
+        </span>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+// Loads the two models once per page and tells the screens how far along they are. Screens never
+// load models themselves, so switching screens costs nothing and a failed model is reported once.
+import { ClassifierClient, ClassifierLoadError } from '../classify/classifierClient';
+import type { Backend } from '../classify/protocol';
+import { createFaceFinder, type DetectorModel, type FaceFinder } from '../detect/faceDetector';
+
+export interface LoadProgress {
+  file: string;
+  stage: 'download' | 'compile';
+  loaded: number;
+  total: number | null;
+}
+
+export interface EngineState {
+  classifier: 'loading' | 'ready' | 'error';
+  detector: 'loading' | 'ready' | 'error';
+  progress: LoadProgress | null;
+  backend: Backend | null;
+  backendNote: string | null;
+  threads: number;
+  modelId: string | null;
+  modelVersion: string | null;
+  inputSize: number;
+  /** What failed to load, naming the file and why. */
+  errors: string[];
+}
+
+export const DETECTOR_FILES: Record<DetectorModel, string> = {
+  short: 'face_detection_short_range.tflite',
+  full: 'face_detection_full_range.tflite',
+};
+
+type Listener = (s: EngineState) => void;
+
+export class Engine {
+  state: EngineState = {
+    classifier: 'loading',
+    detector: 'loading',
+    progress: null,
+    backend: null,
+    backendNote: null,
+    threads: 1,
+    modelId: null,
+    modelVersion: null,
+    inputSize: 224,
+    errors: [],
+  };
+  readonly classifier: ClassifierClient;
+  private readonly listeners = new Set<Listener>();
+  private finders = new Map<DetectorModel, Promise<FaceFinder>>();
+  private detectorModel: DetectorModel;
+
+  constructor(options: { preferWebGpu: boolean; detectorModel: DetectorModel }) {
+    this.detectorModel = options.detectorModel;
+    this.classifier = new ClassifierClient(
+      {
+        onProgress: (stage, file, loaded, total) => this.set({ progress: { stage, file, loaded, total } }),
+        onBackendChange: (backend, reason) => this.set({ backend, backendNote: reason }),
+      },
+      { preferWebGpu: options.preferWebGpu },
+    );
+    this.classifier.ready.then(
+      (r) =>
+        this.set({
+          classifier: 'ready',
+          progress: null,
+          backend: r.backend,
+          backendNote: r.fallbackReason,
+          threads: r.threads,
+          modelId: r.model.id,
+          modelVersion: r.model.version,
+          inputSize: r.model.inputSize,
+        }),
+      (e: unknown) => {
+        const text =
+          e instanceof ClassifierLoadError && e.file
+            ? `Classifier model ${e.file} failed to load: ${e.message}`
+            : `Classifier failed to load: ${e instanceof Error ? e.message : String(e)}`;
+        this.set({ classifier: 'error', progress: null, errors: [...this.state.errors, text] });
+      },
+    );
+    void this.faceFinder().catch(() => undefined);
+  }
+
+  subscribe(l: Listener): () => void {
+    this.listeners.add(l);
+    l(this.state);
+    return () => this.listeners.delete(l);
+  }
+
+  setDetectorModel(model: DetectorModel): void {
+    this.detectorModel = model;
+    void this.faceFinder().catch(() => undefined);
+  }
+
+  /** The face finder for the chosen model, created on first use. */
+  faceFinder(): Promise<FaceFinder> {
+    const model = this.detectorModel;
+    let p = this.finders.get(model);
+    if (!p) {
+      const file = DETECTOR_FILES[model];
+      const base = document.baseURI;
+      this.set({ detector: 'loading' });
+      p = createFaceFinder({
+        model,
+        wasmBaseUrl: new URL('mediapipe', base).href,
+        modelUrl: new URL(`models/${file}`, base).href,
+      });
+      p.then(
+        () => this.set({ detector: 'ready' }),
+        (e: unknown) => {
+          this.finders.delete(model);
+          const why = e instanceof Error ? e.message : String(e);
+          this.set({ detector: 'error', errors: [...this.state.errors, `Face detector model ${file} failed to load: ${why}`] });
+        },
+      );
+      this.finders.set(model, p);
+    }
+    return p;
+  }
+
+  private set(patch: Partial<EngineState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+}

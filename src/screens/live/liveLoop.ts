@@ -1,0 +1,104 @@
+// The live pipeline, one video frame at a time: detect (main thread) → track → classify (worker, at a
+// bounded rate, never awaited by the frame loop) → events. Drawing is left to the screen.
+import type { ClassifierClient } from '../../classify/classifierClient';
+import { cropFaces } from '../../classify/cropImage';
+import { predictionAt } from '../../classify/labels';
+import type { FaceFinder } from '../../detect/faceDetector';
+import { Tracker, type TrackEvent, type TrackView } from '../../track/tracker';
+
+/** Each face is re-classified at most this often. */
+export const RECLASSIFY_MS = 400;
+/** At most this many faces go to the worker in one batch. */
+export const MAX_BATCH = 6;
+
+export interface LiveFrame {
+  tracks: TrackView[];
+  width: number;
+  height: number;
+  detectFps: number;
+  detectMs: number;
+}
+
+export interface LiveLoopHandlers {
+  onFrame(frame: LiveFrame): void;
+  onEvents(events: TrackEvent[]): void;
+  onError(message: string): void;
+}
+
+export class LiveLoop {
+  private running = false;
+  private readonly tracker = new Tracker();
+  private lastTs = 0;
+  private fps = 0;
+  private frameHandle = 0;
+
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly finder: FaceFinder,
+    private readonly classifier: ClassifierClient,
+    private readonly inputSize: number,
+    private readonly handlers: LiveLoopHandlers,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.schedule();
+  }
+
+  /** Stops the loop and returns the events of the faces still in view. */
+  stop(): void {
+    this.running = false;
+    if ('cancelVideoFrameCallback' in this.video) this.video.cancelVideoFrameCallback(this.frameHandle);
+    cancelAnimationFrame(this.frameHandle);
+    const events = this.tracker.flush();
+    if (events.length) this.handlers.onEvents(events);
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    // requestVideoFrameCallback fires once per new camera frame, so no frame is analysed twice.
+    if ('requestVideoFrameCallback' in this.video) {
+      this.frameHandle = this.video.requestVideoFrameCallback(() => this.tick());
+    } else {
+      this.frameHandle = requestAnimationFrame(() => this.tick());
+    }
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    const video = this.video;
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    if (width > 0 && height > 0 && video.readyState >= 2) {
+      // MediaPipe's VIDEO mode needs strictly increasing timestamps.
+      const now = Math.max(performance.now(), this.lastTs + 1);
+      const dt = now - this.lastTs;
+      this.lastTs = now;
+      this.fps = this.fps === 0 ? 1000 / dt : this.fps * 0.9 + (1000 / dt) * 0.1;
+      try {
+        const t0 = performance.now();
+        const boxes = this.finder.detectVideo(video, now);
+        const detectMs = performance.now() - t0;
+        const events = this.tracker.update(now, boxes);
+        if (events.length) this.handlers.onEvents(events);
+        this.classifyDue(now, width, height);
+        this.handlers.onFrame({ tracks: this.tracker.activeTracks, width, height, detectFps: this.fps, detectMs });
+      } catch (e) {
+        this.handlers.onError(`Face detection failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.schedule();
+  }
+
+  private classifyDue(now: number, width: number, height: number): void {
+    if (this.classifier.busy) return;
+    const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, MAX_BATCH);
+    if (due.length === 0) return;
+    const rgba = cropFaces(this.video, width, height, due.map((t) => t.box), this.inputSize);
+    this.classifier.classify(rgba, this.inputSize, due.length).then(
+      (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
+      // A failed batch is retried for those faces after RECLASSIFY_MS; say why once.
+      (e: unknown) => this.handlers.onError(`Classification failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+}
