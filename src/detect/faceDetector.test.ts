@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { tileRegions, weightedNms } from './faceDetector';
+
+describe('tileRegions', () => {
+  it('level 1 is the whole frame', () => {
+    expect(tileRegions(640, 480, 1, 0.25)).toEqual([{ x: 0, y: 0, w: 640, h: 480 }]);
+  });
+
+  it('covers the frame with overlapping square tiles', () => {
+    const tiles = tileRegions(640, 480, 2, 0.25);
+    expect(tiles).toHaveLength(6);
+    for (const t of tiles) expect(t.w).toBe(300);
+    expect(Math.max(...tiles.map((t) => t.x + t.w))).toBe(640);
+    expect(Math.max(...tiles.map((t) => t.y + t.h))).toBe(480);
+  });
+});
+
+describe('weightedNms', () => {
+  it('merges overlapping boxes into the score-weighted mean with the top score', () => {
+    const out = weightedNms(
+      [
+        { x: 0, y: 0, w: 10, h: 10, score: 0.9 },
+        { x: 1, y: 1, w: 10, h: 10, score: 0.3 },
+        { x: 50, y: 50, w: 10, h: 10, score: 0.6 },
+      ],
+      0.3,
+    );
+    expect(out).toHaveLength(2);
+    expect(out[0]!.score).toBe(0.9);
+    expect(out[0]!.x).toBeCloseTo(0.25);
+    expect(out[1]).toEqual({ x: 50, y: 50, w: 10, h: 10, score: 0.6 });
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * Face detection for MaskGate: BlazeFace (short- or full-range) run over the
+ * whole frame plus overlapping tiles, merged with weighted NMS.
+ *
+ * The models run through MediaPipe's ImageEmbedder, used as a plain tensor
+ * runner (raw regressor + score outputs), and are decoded here. The
+ * FaceDetector task is not used because its graph hard-codes the short-range
+ * SSD anchors, 896 boxes and 128 px box scale (tasks-vision 1.1.0): the
+ * full-range model (192 px, 2304 anchors) loads there without error but only
+ * its first 896 boxes are decoded, with the wrong anchors. Decoding here also
+ * lets tile detections be merged before NMS.
+ */
+import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
+
+/** Face box in source-image pixels. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+export type DetectorModel = 'short' | 'full';
+export interface FaceDetectorOptions {
+  model: DetectorModel;
+  wasmBaseUrl: string;
+  modelUrl: string;
+  minScore?: number;
+  delegate?: 'CPU' | 'GPU';
+  /** Overrides of the scan plans (used by tests/detect-eval). */
+  tuning?: Partial<DetectorTuning>;
+}
+export interface FaceFinder {
+  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[];
+  detectVideo(video: HTMLVideoElement, timestampMs: number): FaceBox[];
+  close(): void;
+}
+
+export interface DetectorTuning {
+  /** Tile levels for photos: 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
+  imageLevels: number[];
+  /** Tile levels for video; level 1 runs every frame, the other tiles rotate. */
+  videoLevels: number[];
+  /** Tiles (besides the whole frame) run per video frame. */
+  videoTilesPerFrame: number;
+  /** Cached tile results older than this are dropped (slow frames must not show stale boxes). */
+  videoTileMaxAgeMs: number;
+  /** Fraction by which neighbouring tiles overlap. */
+  overlap: number;
+  /** IoU above which detections are merged. */
+  nmsIou: number;
+  /** Box scale-up around the centre (BlazeFace boxes are tighter than head boxes), and centre shift in box heights. */
+  boxScale: number;
+  boxShiftY: number;
+}
+
+export const DEFAULT_TUNING: DetectorTuning = {
+  imageLevels: [1, 2],
+  videoLevels: [1, 2],
+  videoTilesPerFrame: 2,
+  videoTileMaxAgeMs: 500,
+  overlap: 0.25,
+  nmsIou: 0.3,
+  // Measured on the scenes set: matched head boxes are ~0.93x as wide, ~1.05x as tall and centred
+  // ~0.09 box heights lower (the mask/chin) than BlazeFace boxes, so shift rather than scale.
+  boxScale: 1,
+  boxShiftY: 0.08,
+};
+
+interface ModelSpec {
+  inputSize: number;
+  anchors: Float32Array; // x, y centres (anchor w = h = 1)
+}
+
+/** SSD anchors as MediaPipe's SsdAnchorsCalculator builds them for BlazeFace (fixed size, aspect 1). */
+function ssdAnchors(inputSize: number, layers: { stride: number; perCell: number }[]): Float32Array {
+  const out: number[] = [];
+  for (const { stride, perCell } of layers) {
+    const cells = Math.ceil(inputSize / stride);
+    for (let y = 0; y < cells; y++) {
+      for (let x = 0; x < cells; x++) {
+        for (let a = 0; a < perCell; a++) out.push((x + 0.5) / cells, (y + 0.5) / cells);
+      }
+    }
+  }
+  return Float32Array.from(out);
+}
+
+const MODELS: Record<DetectorModel, () => ModelSpec> = {
+  // face_detection_short_range.pbtxt: strides 8,16,16,16 with interpolated anchors -> 2 + 6 per cell = 896.
+  short: () => ({ inputSize: 128, anchors: ssdAnchors(128, [{ stride: 8, perCell: 2 }, { stride: 16, perCell: 6 }]) }),
+  // face_detection_full_range.pbtxt: one stride-4 layer, one anchor per cell = 2304.
+  full: () => ({ inputSize: 192, anchors: ssdAnchors(192, [{ stride: 4, perCell: 1 }]) }),
+};
+
+interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function iou(a: Region, b: Region): number {
+  const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  if (ix <= 0 || iy <= 0) return 0;
+  const inter = ix * iy;
+  return inter / (a.w * a.h + b.w * b.h - inter);
+}
+
+/** MediaPipe's WEIGHTED NMS: each cluster becomes the score-weighted mean box with the top score. */
+export function weightedNms(boxes: FaceBox[], iouThreshold: number): FaceBox[] {
+  const rest = [...boxes].sort((a, b) => b.score - a.score);
+  const out: FaceBox[] = [];
+  while (rest.length > 0) {
+    const top = rest[0]!;
+    const cluster = rest.filter((b) => iou(top, b) > iouThreshold);
+    const total = cluster.reduce((s, b) => s + b.score, 0);
+    const mean = (f: (b: FaceBox) => number) => cluster.reduce((s, b) => s + f(b) * b.score, 0) / total;
+    out.push({ x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score });
+    for (const b of cluster) rest.splice(rest.indexOf(b), 1);
+  }
+  return out;
+}
+
+function positions(length: number, side: number, overlap: number): number[] {
+  if (side >= length) return [0];
+  const count = Math.ceil((length - side) / (side * (1 - overlap))) + 1;
+  return Array.from({ length: count }, (_, i) => (i * (length - side)) / (count - 1));
+}
+
+/** Regions for one level: the whole frame for level 1, else square tiles of min(W,H)/level grown by the overlap. */
+export function tileRegions(width: number, height: number, level: number, overlap: number): Region[] {
+  if (level <= 1) return [{ x: 0, y: 0, w: width, h: height }];
+  const side = Math.min(width, height, (Math.min(width, height) / level) * (1 + overlap));
+  const out: Region[] = [];
+  for (const y of positions(height, side, overlap)) {
+    for (const x of positions(width, side, overlap)) out.push({ x, y, w: side, h: side });
+  }
+  return out;
+}
+
+type Source = CanvasImageSource & ({ width: number; height: number } | { videoWidth: number; videoHeight: number });
+
+function sourceSize(src: Source): { width: number; height: number } {
+  return 'videoWidth' in src ? { width: src.videoWidth, height: src.videoHeight } : { width: src.width, height: src.height };
+}
+
+class TiledFaceFinder implements FaceFinder {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  /** Video: latest detections per rotating tile, with the frame time they came from. */
+  private tileCache = new Map<string, { at: number; boxes: FaceBox[] }>();
+  private nextTile = 0;
+
+  constructor(
+    private readonly embedder: ImageEmbedder,
+    private readonly spec: ModelSpec,
+    private readonly minScore: number,
+    readonly tuning: DetectorTuning,
+  ) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = this.canvas.height = spec.inputSize;
+    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('2D canvas is not available');
+    this.ctx = ctx;
+  }
+
+  /** Runs the model on one region (letterboxed to the square input, top-left aligned) and returns boxes in source pixels. */
+  private runRegion(src: CanvasImageSource, r: Region): FaceBox[] {
+    const size = this.spec.inputSize;
+    const scale = size / Math.max(r.w, r.h);
+    this.ctx.fillStyle = '#000';
+    this.ctx.fillRect(0, 0, size, size);
+    this.ctx.drawImage(src, r.x, r.y, r.w, r.h, 0, 0, r.w * scale, r.h * scale);
+    const [regressors, scores] = this.embedder.embed(this.canvas).embeddings.map((e) => e.floatEmbedding ?? []);
+    if (!regressors || !scores) throw new Error('face model returned no tensors');
+    const anchors = this.spec.anchors;
+    const logit = Math.log(this.minScore / (1 - this.minScore));
+    const out: FaceBox[] = [];
+    for (let i = 0; i < scores.length; i++) {
+      const raw = Math.max(-100, Math.min(100, scores[i]!));
+      if (raw < logit) continue;
+      const o = i * 16;
+      const cx = regressors[o]! / size + anchors[2 * i]!;
+      const cy = regressors[o + 1]! / size + anchors[2 * i + 1]!;
+      const w = regressors[o + 2]! / size;
+      const h = regressors[o + 3]! / size;
+      if (w <= 0 || h <= 0) continue;
+      out.push({
+        x: r.x + ((cx - w / 2) * size) / scale,
+        y: r.y + ((cy - h / 2) * size) / scale,
+        w: (w * size) / scale,
+        h: (h * size) / scale,
+        score: 1 / (1 + Math.exp(-raw)),
+      });
+    }
+    // NMS per region first so each tile contributes one box per face to the cross-tile merge.
+    return weightedNms(out, this.tuning.nmsIou);
+  }
+
+  /** Scales boxes from BlazeFace's face extent to the head box used for crops and clamps them to the frame. */
+  private finish(boxes: FaceBox[], width: number, height: number): FaceBox[] {
+    const { boxScale, boxShiftY } = this.tuning;
+    return weightedNms(boxes, this.tuning.nmsIou).map((b) => {
+      const cx = b.x + b.w / 2;
+      const cy = b.y + b.h / 2 + boxShiftY * b.h;
+      const x0 = Math.max(0, cx - (b.w * boxScale) / 2);
+      const y0 = Math.max(0, cy - (b.h * boxScale) / 2);
+      const x1 = Math.min(width, cx + (b.w * boxScale) / 2);
+      const y1 = Math.min(height, cy + (b.h * boxScale) / 2);
+      return { x: x0, y: y0, w: x1 - x0, h: y1 - y0, score: b.score };
+    });
+  }
+
+  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[] {
+    const { width, height } = sourceSize(src);
+    const regions = this.tuning.imageLevels.flatMap((l) => tileRegions(width, height, l, this.tuning.overlap));
+    return this.finish(regions.flatMap((r) => this.runRegion(src, r)), width, height);
+  }
+
+  /**
+   * Whole frame every call plus `videoTilesPerFrame` tiles in rotation; tile
+   * results are reused until their tile comes round again (at most one
+   * rotation or videoTileMaxAgeMs old), so the per-frame cost stays fixed.
+   */
+  detectVideo(video: HTMLVideoElement, timestampMs: number): FaceBox[] {
+    const { width, height } = sourceSize(video);
+    if (width === 0 || height === 0) return [];
+    const { videoLevels, videoTilesPerFrame, overlap } = this.tuning;
+    const full = videoLevels.includes(1) ? this.runRegion(video, { x: 0, y: 0, w: width, h: height }) : [];
+    const tiles = videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
+    const keys = new Set(tiles.map((t) => `${width}x${height}:${t.x},${t.y},${t.w}`));
+    for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
+    for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
+      const t = tiles[this.nextTile++ % tiles.length]!;
+      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, { at: timestampMs, boxes: this.runRegion(video, t) });
+    }
+    const fresh = [...this.tileCache.values()].filter((c) => timestampMs - c.at <= this.tuning.videoTileMaxAgeMs);
+    const cached = fresh.flatMap((c) => c.boxes);
+    return this.finish([...full, ...cached], width, height);
+  }
+
+  close(): void {
+    this.embedder.close();
+    this.tileCache.clear();
+  }
+}
+
+export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFinder> {
+  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  const embedder = await ImageEmbedder.createFromOptions(fileset, {
+    baseOptions: { modelAssetPath: o.modelUrl, delegate: o.delegate ?? 'CPU' },
+    runningMode: 'IMAGE',
+    l2Normalize: false,
+    quantize: false,
+  });
+  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? 0.5, { ...DEFAULT_TUNING, ...o.tuning });
+}
