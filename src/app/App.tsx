@@ -1,17 +1,22 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { logTrackEvents } from '../log/eventLogger';
+import { cropToJpeg } from '../log/thumbnail';
 import { registerServiceWorker, type UpdateHandle } from '../pwa/registerServiceWorker';
-import { LiveScreen } from '../screens/live/LiveScreen';
+import { HistoryScreen } from '../screens/history/HistoryScreen';
+import { LiveScreen, type EventCrops } from '../screens/live/LiveScreen';
 import { PhotoScreen } from '../screens/photo/PhotoScreen';
 import type { TrackEvent } from '../track/tracker';
 import { Engine, type EngineState } from './engine';
 import { LoadingBanner } from './LoadingBanner';
 import { loadPreferences, savePreferences, type Preferences } from './preferences';
+import { useLog } from './useLog';
 
-type Screen = 'live' | 'photo';
+type Screen = 'live' | 'photo' | 'history';
 
 const SCREENS: { id: Screen; title: string }[] = [
   { id: 'live', title: 'Live' },
   { id: 'photo', title: 'Photos' },
+  { id: 'history', title: 'History' },
 ];
 
 export function App() {
@@ -21,6 +26,8 @@ export function App() {
   const [screen, setScreen] = useState<Screen>('live');
   const [update, setUpdate] = useState<UpdateHandle | null>(null);
   const [offlineReady, setOfflineReady] = useState(false);
+  const [log, logControls] = useLog();
+  const [logNotice, setLogNotice] = useState<string | null>(null);
 
   useEffect(() => engine.subscribe(setState), [engine]);
   useEffect(() => registerServiceWorker(setUpdate, () => setOfflineReady(true)), []);
@@ -32,7 +39,28 @@ export function App() {
     if (patch.detectorModel) engine.setDetectorModel(patch.detectorModel);
   };
 
-  const logEvents = (_events: TrackEvent[], _camera: string) => {};
+  const logEvents = (events: TrackEvent[], camera: string, crops: EventCrops) => {
+    const db = log.db;
+    if (!db) return;
+    const size = state.inputSize;
+    void logTrackEvents(db, events, {
+      camera,
+      modelId: state.modelId ?? 'unknown',
+      modelVersion: state.modelVersion ?? '',
+      timeOrigin: performance.timeOrigin,
+      thumbnailFor: async (id) => {
+        const crop = crops.get(id);
+        return crop ? cropToJpeg(crop, size) : null;
+      },
+    }).then((out) => {
+      if (out.errors.length) setLogNotice(`${out.errors.length} event(s) could not be saved: ${out.errors[0]}`);
+      else if (out.thumbnailsPurged || out.thumbnailsDropped) {
+        setLogNotice(
+          `Storage is full: ${out.thumbnailsPurged} oldest face thumbnail(s) were deleted to make room${out.thumbnailsDropped ? ', and new events are saved without one' : ''}. No event was lost.`,
+        );
+      }
+    });
+  };
 
   return (
     <div class="app">
@@ -46,7 +74,10 @@ export function App() {
               class={screen === s.id ? 'tab active' : 'tab'}
               aria-current={screen === s.id ? 'page' : undefined}
               data-testid={`nav-${s.id}`}
-              onClick={() => setScreen(s.id)}
+              onClick={() => {
+                logControls.reloadSettings();
+                setScreen(s.id);
+              }}
             >
               {s.title}
             </button>
@@ -70,11 +101,33 @@ export function App() {
         </div>
       )}
       <LoadingBanner state={state} />
+      {log.unavailable && (
+        <div class="notice error" role="alert" data-testid="log-unavailable">
+          {log.unavailable}
+        </div>
+      )}
+      {logNotice && (
+        <div class="notice error" role="alert" data-testid="log-notice">
+          {logNotice}{' '}
+          <button type="button" class="link-button" onClick={() => setLogNotice(null)}>
+            OK
+          </button>
+        </div>
+      )}
       <main>
         {screen === 'live' && (
-          <LiveScreen engine={engine} state={state} onEvents={logEvents} onUsePhotos={() => setScreen('photo')} />
+          <LiveScreen
+            engine={engine}
+            state={state}
+            keepThumbnails={log.settings.thumbnails}
+            soundAlerts={log.settings.soundAlerts}
+            onSoundAlertsChange={(soundAlerts) => logControls.changeSettings({ soundAlerts })}
+            onEvents={logEvents}
+            onUsePhotos={() => setScreen('photo')}
+          />
         )}
         {screen === 'photo' && <PhotoScreen engine={engine} state={state} />}
+        {screen === 'history' && <HistoryScreen db={log.db} unavailableReason={log.unavailable ?? undefined} />}
       </main>
       <footer class="app-footer">
         <label>

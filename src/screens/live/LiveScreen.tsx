@@ -3,22 +3,35 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Engine, EngineState } from '../../app/engine';
 import { CameraError, listCameras, openCamera, type Facing } from '../../camera/camera';
+import type { MaskClass } from '../../classify/protocol';
+import { CLASS_SHORT } from '../../classify/labels';
 import type { TrackEvent } from '../../track/tracker';
 import { drawFaces } from '../common/drawFaces';
 import { FaceList } from '../common/FaceList';
 import type { ShownFace } from '../common/faces';
+import { AlertThrottle, keepScreenAwake, playAlertTone } from './alerts';
 import { LiveLoop, type LiveFrame } from './liveLoop';
 
 const LIST_REFRESH_MS = 250;
+const FLASH_MS = 700;
+
+/** Crops (RGBA, inputSize²) of the tracks whose events are being logged, when thumbnails are on. */
+export type EventCrops = Map<number, Uint8ClampedArray>;
 
 interface Props {
   engine: Engine;
   state: EngineState;
-  onEvents(events: TrackEvent[], camera: string): void;
+  /** Thumbnails of logged faces are kept only when the user turned them on. */
+  keepThumbnails: boolean;
+  soundAlerts: boolean;
+  onSoundAlertsChange(on: boolean): void;
+  onEvents(events: TrackEvent[], camera: string, crops: EventCrops): void;
   onUsePhotos(): void;
 }
 
-export function LiveScreen({ engine, state, onEvents, onUsePhotos }: Props) {
+const ZERO_COUNTS: Record<MaskClass, number> = { correct: 0, incorrect: 0, none: 0 };
+
+export function LiveScreen({ engine, state, keepThumbnails, soundAlerts, onSoundAlertsChange, onEvents, onUsePhotos }: Props) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
   const loopRef = useRef<LiveLoop | null>(null);
@@ -32,10 +45,60 @@ export function LiveScreen({ engine, state, onEvents, onUsePhotos }: Props) {
   const [faces, setFaces] = useState<ShownFace[]>([]);
   const [stats, setStats] = useState({ fps: 0, detectMs: 0 });
   const lastListUpdate = useRef(0);
-  const onEventsRef = useRef(onEvents);
-  onEventsRef.current = onEvents;
+  const [entrance, setEntrance] = useState(false);
+  const [counts, setCounts] = useState(ZERO_COUNTS);
+  const [flash, setFlash] = useState(false);
+  const sectionRef = useRef<HTMLElement>(null);
+  const throttle = useRef(new AlertThrottle());
+  // Handlers read the latest props through a ref: the frame loop outlives renders.
+  const latest = useRef({ onEvents, soundAlerts, entrance });
+  latest.current = { onEvents, soundAlerts, entrance };
 
   useEffect(() => () => stop(), []);
+  useEffect(() => {
+    if (loopRef.current) loopRef.current.keepCrops = keepThumbnails;
+  }, [keepThumbnails]);
+  useEffect(() => (entrance && running ? keepScreenAwake() : undefined), [entrance, running]);
+  useEffect(() => {
+    const onFullscreenExit = () => {
+      if (!document.fullscreenElement) setEntrance(false);
+    };
+    document.addEventListener('fullscreenchange', onFullscreenExit);
+    return () => document.removeEventListener('fullscreenchange', onFullscreenExit);
+  }, []);
+
+  const handleEvents = (events: TrackEvent[]) => {
+    const loop = loopRef.current;
+    // Take the crops now, synchronously: the loop forgets crops of ended tracks on its next batch.
+    const crops: EventCrops = new Map();
+    for (const e of events) {
+      const crop = loop?.takeCrop(e.trackId);
+      if (crop) crops.set(e.trackId, crop);
+    }
+    latest.current.onEvents(events, cameraLabel(), crops);
+    setCounts((c) => {
+      const next = { ...c };
+      for (const e of events) next[e.label]++;
+      return next;
+    });
+    const alarming = events.some((e) => e.label !== 'correct');
+    if (alarming && latest.current.entrance && throttle.current.allow(performance.now())) {
+      setFlash(true);
+      setTimeout(() => setFlash(false), FLASH_MS);
+      if (latest.current.soundAlerts) playAlertTone();
+    }
+  };
+
+  const toggleEntrance = async () => {
+    if (entrance) {
+      setEntrance(false);
+      if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
+      return;
+    }
+    setEntrance(true);
+    // Full screen needs this click's user activation; without it the CSS kiosk layout still fills the window.
+    await sectionRef.current?.requestFullscreen?.().catch(() => undefined);
+  };
 
   const cameraLabel = () => streamRef.current?.getVideoTracks()[0]?.label || 'camera';
 
@@ -89,10 +152,12 @@ export function LiveScreen({ engine, state, onEvents, onUsePhotos }: Props) {
       const [finder, ready] = await Promise.all([engine.faceFinder(), engine.classifier.ready]);
       const loop = new LiveLoop(video, finder, engine.classifier, ready.model.inputSize, {
         onFrame: drawFrame,
-        onEvents: (events) => onEventsRef.current(events, cameraLabel()),
+        onEvents: handleEvents,
         onError: (message) => setError({ message, offerPhotos: false }),
       });
+      loop.keepCrops = keepThumbnails;
       loopRef.current = loop;
+      setCounts(ZERO_COUNTS);
       loop.start();
       setRunning(true);
     } catch (e) {
@@ -118,7 +183,12 @@ export function LiveScreen({ engine, state, onEvents, onUsePhotos }: Props) {
   const blocked = state.classifier === 'error' || state.detector === 'error';
 
   return (
-    <section class="screen live-screen" aria-labelledby="live-title">
+    <section
+      ref={sectionRef}
+      class={`screen live-screen${entrance ? ' entrance' : ''}${flash ? ' alert-flash' : ''}`}
+      aria-labelledby="live-title"
+      data-testid="live-screen"
+    >
       <h2 id="live-title" class="visually-hidden">
         Live check
       </h2>
@@ -156,7 +226,26 @@ export function LiveScreen({ engine, state, onEvents, onUsePhotos }: Props) {
             {starting ? 'Starting…' : 'Start camera'}
           </button>
         )}
+        <button type="button" data-testid="entrance-toggle" aria-pressed={entrance} onClick={() => void toggleEntrance()}>
+          {entrance ? 'Leave entrance mode' : 'Entrance mode'}
+        </button>
+        {entrance && (
+          <label>
+            <input type="checkbox" checked={soundAlerts} onChange={(e) => onSoundAlertsChange(e.currentTarget.checked)} /> Sound
+            on incorrect / no mask
+          </label>
+        )}
       </div>
+      {entrance && (
+        <div class="entrance-counters" role="status" aria-label="People since start" data-testid="entrance-counters">
+          {(['correct', 'incorrect', 'none'] as const).map((k) => (
+            <div key={k} class={`counter counter-${k}`} data-label={k} data-count={counts[k]}>
+              <span class="counter-value">{counts[k]}</span>
+              <span class="counter-name">{CLASS_SHORT[k]}</span>
+            </div>
+          ))}
+        </div>
+      )}
       {error && (
         <div class="notice error" role="alert" data-testid="live-error">
           <p>{error.message}</p>

@@ -26,6 +26,9 @@ export interface LiveLoopHandlers {
 }
 
 export class LiveLoop {
+  /** Latest crop per track, kept only when thumbnails are on (privacy: off by default). */
+  keepCrops = false;
+  private readonly crops = new Map<number, Uint8ClampedArray>();
   private running = false;
   private readonly tracker = new Tracker();
   private lastTs = 0;
@@ -52,6 +55,13 @@ export class LiveLoop {
     cancelAnimationFrame(this.frameHandle);
     const events = this.tracker.flush();
     if (events.length) this.handlers.onEvents(events);
+  }
+
+  /** The latest face crop of a track (size x size RGBA), handed over once. */
+  takeCrop(trackId: number): Uint8ClampedArray | null {
+    const crop = this.crops.get(trackId) ?? null;
+    this.crops.delete(trackId);
+    return crop;
   }
 
   private schedule(): void {
@@ -90,11 +100,20 @@ export class LiveLoop {
     this.schedule();
   }
 
+  private rememberCrops(tracks: TrackView[], rgba: ArrayBuffer): void {
+    const bytes = this.inputSize * this.inputSize * 4;
+    tracks.forEach((t, i) => this.crops.set(t.id, new Uint8ClampedArray(rgba.slice(i * bytes, (i + 1) * bytes))));
+    // Forget crops of tracks that ended without an event (never classified, or already logged).
+    const live = new Set(this.tracker.activeTracks.map((t) => t.id));
+    for (const id of this.crops.keys()) if (!live.has(id)) this.crops.delete(id);
+  }
+
   private classifyDue(now: number, width: number, height: number): void {
     if (this.classifier.busy) return;
     const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, MAX_BATCH);
     if (due.length === 0) return;
     const rgba = cropFaces(this.video, width, height, due.map((t) => t.box), this.inputSize);
+    if (this.keepCrops) this.rememberCrops(due, rgba);
     this.classifier.classify(rgba, this.inputSize, due.length).then(
       (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
       // A failed batch is retried for those faces after RECLASSIFY_MS; say why once.

@@ -1,0 +1,45 @@
+// Turns the live loop's tracker events into log records, one transaction each, as soon as they are
+// final, and reports what the user must know (space freed, a write that failed).
+import type { TrackEvent } from '../track/tracker';
+import type { LogDb } from './db';
+import { logEventFromTrack } from './fromTrack';
+
+export interface LoggedContext {
+  camera: string;
+  modelId: string;
+  modelVersion: string;
+  /** performance.now() time origin: tracker times are monotonic ms, the log keeps wall-clock ms. */
+  timeOrigin: number;
+  thumbnailFor?: (trackId: number) => Promise<Blob | null>;
+}
+
+export interface LogOutcome {
+  saved: number;
+  thumbnailsPurged: number;
+  thumbnailsDropped: number;
+  errors: string[];
+}
+
+export async function logTrackEvents(db: LogDb, events: readonly TrackEvent[], ctx: LoggedContext): Promise<LogOutcome> {
+  const outcome: LogOutcome = { saved: 0, thumbnailsPurged: 0, thumbnailsDropped: 0, errors: [] };
+  for (const event of events) {
+    const wallClock = {
+      ...event,
+      firstSeen: Math.round(ctx.timeOrigin + event.firstSeen),
+      lastSeen: Math.round(ctx.timeOrigin + event.lastSeen),
+    };
+    try {
+      // A thumbnail is optional: failing to make one must never cost the event.
+      const thumbnail = (await ctx.thumbnailFor?.(event.trackId).catch(() => null)) ?? undefined;
+      const result = await db.add(
+        logEventFromTrack(wallClock, { camera: ctx.camera, modelId: ctx.modelId, modelVersion: ctx.modelVersion, ...(thumbnail ? { thumbnail } : {}) }),
+      );
+      outcome.saved++;
+      outcome.thumbnailsPurged += result.thumbnailsPurged;
+      if (result.thumbnailDropped) outcome.thumbnailsDropped++;
+    } catch (e) {
+      outcome.errors.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return outcome;
+}
