@@ -1,0 +1,61 @@
+// Shared e2e plumbing: the production build served by `vite preview`, and Debian's Chromium driven by
+// playwright-core (playwright cannot download browsers here).
+import { existsSync } from 'node:fs';
+import { preview } from 'vite';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** Serves dist/ with the same COOP/COEP headers as production; returns its origin and a closer. */
+export async function serveBuild(port = 0) {
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first');
+  const server = await preview({ preview: { port, strictPort: false, host: '127.0.0.1' }, logLevel: 'error' });
+  const address = server.httpServer.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
+  return { url, close: () => new Promise((r) => server.httpServer.close(() => r())) };
+}
+
+/**
+ * Launches Chromium. `camera`: a y4m file for the fake camera; `webgpu`: SwiftShader WebGPU;
+ * `denyCamera`: no fake-UI auto-accept, so getUserMedia is refused.
+ */
+export async function launchBrowser({ camera = null, webgpu = false, extraArgs = [] } = {}) {
+  const args = [...BASE_ARGS, ...extraArgs];
+  if (camera) args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`);
+  if (webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+}
+
+/** Collects console errors and page errors so a test can print them when it fails. */
+export function watchPage(page) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  return problems;
+}
+
+/** Waits until both models are loaded (or a load error is shown) and returns which. */
+export async function waitForModels(page, timeout = 120_000) {
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="model-error"]') || (!document.querySelector('[data-testid="model-progress"]') && document.querySelector('[data-testid="backend"]')?.textContent !== '—'),
+    null,
+    { timeout },
+  );
+  const error = await page.locator('[data-testid="model-error"]').count();
+  if (error) throw new Error(`models failed to load: ${await page.locator('[data-testid="model-error"]').innerText()}`);
+}
+
+/** Reads the results list of a photo card: [{label, score, box:[x,y,w,h]}]. */
+export async function readFaces(scope) {
+  return scope.locator('li[data-box]').evaluateAll((items) =>
+    items.map((li) => ({
+      label: li.getAttribute('data-label'),
+      score: Number(li.getAttribute('data-score')),
+      box: (li.getAttribute('data-box') ?? '').split(',').map(Number),
+    })),
+  );
+}

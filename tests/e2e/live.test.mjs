@@ -1,0 +1,116 @@
+// (b) Live mode with a fake camera fed a clip made from the CC0 scene photos: labelled boxes appear,
+// follow the moving faces, and each person seen becomes one logged event that survives a reload and
+// an offline restart; the CSV export parses.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
+import { launchBrowser, readFaces, serveBuild, waitForModels, watchPage } from './harness.mjs';
+import { iou, loadScenes } from './sceneEval.mjs';
+
+const SIZE = { width: 640, height: 480 };
+const PAN = 0.12;
+const SECONDS = 4;
+// Empty frames between people, longer than the tracker's memory: each person leaves before the next comes.
+const GAP = 1.5;
+// A person with a mask, then one without; the clip loops.
+const PHOTOS = ['maksssksksss63.jpg', 'maksssksksss841.jpg'];
+
+let server;
+let browser;
+let clip;
+before(async () => {
+  clip = join(mkdtempSync(join(tmpdir(), 'maskgate-')), 'entrance.y4m');
+  makeCameraClip({ out: clip, photos: PHOTOS.map((p) => `tests/fixtures/scenes/${p}`), ...SIZE, fps: 15, seconds: SECONDS, pan: PAN, gap: GAP });
+  server = await serveBuild();
+  browser = await launchBrowser({ camera: clip });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Where the annotated face of a photo lands in the clip's frame at horizontal pan offset `dx`. */
+function faceInFrame(file, dx) {
+  const scene = loadScenes('tests/fixtures/scenes').find((s) => s.file === file);
+  const wide = 2 * Math.round((SIZE.width * (1 + PAN)) / 2);
+  const scale = Math.min(wide / scene.width, SIZE.height / scene.height);
+  const padX = (wide - scene.width * scale) / 2;
+  const padY = (SIZE.height - scene.height * scale) / 2;
+  const [x, y, w, h] = scene.objects[0].bbox;
+  return [padX + x * scale - dx, padY + y * scale, w * scale, h * scale];
+}
+
+test('live: labelled faces appear within 10 s, follow the video, and are logged once per person', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await page.goto(server.url);
+  await waitForModels(page);
+  await page.getByTestId('start-camera').click();
+
+  const started = Date.now();
+  await page.locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])').first().waitFor({ timeout: 10_000 });
+  console.log(`first labelled face after ${Date.now() - started} ms`);
+
+  // Sample the list while the clip plays: boxes must move with the pan and sit on the annotated face.
+  const travel = 2 * Math.round((SIZE.width * (1 + PAN)) / 2) - SIZE.width;
+  const samples = [];
+  const sequence = [];
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline) {
+    const faces = await readFaces(page.locator('[data-testid="live-screen"]'));
+    const labelled = faces.filter((f) => f.label);
+    if (labelled.length === 1) {
+      const label = labelled[0].label;
+      if (sequence.at(-1) !== label) sequence.push(label);
+      if (label === 'correct') samples.push(labelled[0].box);
+    }
+    // Three people in turn (the clip alternates the masked and the unmasked person).
+    if (sequence.length >= 3) break;
+    await page.waitForTimeout(150);
+  }
+  const alternating = sequence[0] === 'correct' ? ['correct', 'none', 'correct'] : ['none', 'correct', 'none'];
+  assert.deepEqual(sequence, alternating, `label sequence seen: ${sequence.join(' → ')}`);
+  const xs = samples.map((b) => b[0]);
+  assert.ok(samples.length >= 5, `only ${samples.length} samples of the first face`);
+  assert.ok(Math.max(...xs) - Math.min(...xs) >= travel / 4, `box x moved only ${Math.max(...xs) - Math.min(...xs)} px (pan ${travel} px)`);
+  for (const box of samples) {
+    const best = Math.max(...Array.from({ length: 21 }, (_, i) => iou(faceInFrame(PHOTOS[0], (travel * i) / 20), box)));
+    assert.ok(best >= 0.4, `box ${box} is not on the face (best IoU ${best.toFixed(2)})`);
+  }
+
+  await page.getByTestId('stop-camera').click();
+  await page.getByTestId('nav-history').click();
+  const history = page.getByTestId('history-list');
+  await history.waitFor();
+  const readEvents = () => page.locator('[data-testid="history-list"] [role="listitem"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length >= 3);
+  const events = await readEvents();
+  // One event per person, newest first.
+  assert.deepEqual(events, [...sequence].reverse());
+
+  // Survives a reload…
+  await page.reload();
+  await waitForModels(page);
+  await page.getByTestId('nav-history').click();
+  await history.waitFor();
+  assert.deepEqual(await readEvents(), events);
+  // …and an offline restart from the service worker's cache.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId('nav-history').click();
+  await history.waitFor();
+  assert.deepEqual(await readEvents(), events);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('history-export-csv').click()]);
+  const rows = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+  assert.match(rows[0], /^id,time_iso,/);
+  assert.equal(rows.length, 1 + events.length);
+  assert.deepEqual(rows.slice(1).map((r) => r.split(',')[6]), events);
+  assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+  await context.close();
+});

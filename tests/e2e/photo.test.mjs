@@ -1,0 +1,52 @@
+// (a) Photo mode on the committed CC0 scene photos: recall and class accuracy against the annotations.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launchBrowser, serveBuild, waitForModels, watchPage } from './harness.mjs';
+import { evaluateScenes, formatEvaluation, loadScenes } from './sceneEval.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveBuild();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('photo mode finds >= 70 % of faces >= 40 px and classifies >= 85 % of those right', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page);
+  await page.goto(server.url);
+  await waitForModels(page);
+  await page.getByTestId('nav-photo').click();
+  const result = await evaluateScenes(page, loadScenes('tests/fixtures/scenes'));
+  console.log(`photo mode on tests/fixtures/scenes:\n${formatEvaluation(result)}`);
+  assert.ok(result.faces >= 18, `expected the fixture set to hold >= 18 faces of >= 40 px, got ${result.faces}`);
+  assert.ok(result.recall >= 0.7, `recall ${result.recall} below 0.70`);
+  assert.ok(result.accuracy >= 0.85, `class accuracy ${result.accuracy} below 0.85`);
+  assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+});
+
+test('several photos at once each get an annotated result, downloadable as PNG', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await waitForModels(page);
+  await page.getByTestId('nav-photo').click();
+  const files = ['maksssksksss63.jpg', 'maksssksksss398.jpg'].map((f) => `tests/fixtures/scenes/${f}`);
+  await page.getByTestId('photo-input').setInputFiles(files);
+  await page.locator('[data-testid="photo-result"][data-status="done"]').nth(1).waitFor({ timeout: 120_000 });
+  const card = page.locator('[data-testid="photo-result"][data-name="maksssksksss63.jpg"]');
+  const item = card.getByRole('listitem').first();
+  assert.equal(await item.getAttribute('data-label'), 'correct');
+  assert.match(await item.innerText(), /Mask worn correctly, \d+ % confidence/);
+  const [download] = await Promise.all([page.waitForEvent('download'), card.getByTestId('download-png').click()]);
+  assert.equal(download.suggestedFilename(), 'maksssksksss63-maskgate.png');
+  const png = readFileSync(await download.path());
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // The PNG is the photo at its own size, with the boxes drawn on it.
+  assert.equal(png.readUInt32BE(16), 400);
+  assert.equal(png.readUInt32BE(20), 226);
+});
