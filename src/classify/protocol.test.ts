@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { CLASS_NAMES, isFromWorker, isToWorker, validateSidecar } from './protocol';
+
+const sidecar = {
+  id: 'mask_vgg16_224',
+  version: '1.0.0',
+  file: 'm.onnx',
+  sha256: 'a'.repeat(64),
+  bytes: 1,
+  input: { name: 'input', shape: [null, 3, 224, 224], layout: 'NCHW', range: [0, 1] },
+  output: { name: 'probs', softmax: true },
+  classes: ['correct', 'incorrect', 'none'],
+};
+
+describe('worker protocol', () => {
+  it('accepts well-formed requests and rejects malformed ones', () => {
+    const rgba = new ArrayBuffer(2 * 2 * 4 * 3);
+    expect(isToWorker({ type: 'classify', id: 1, size: 2, count: 3, rgba })).toBe(true);
+    expect(isToWorker({ type: 'classify', id: 1, size: 2, count: 4, rgba })).toBe(false);
+    expect(isToWorker({ type: 'classify', id: '1', size: 2, count: 3, rgba })).toBe(false);
+    expect(isToWorker({ type: 'init', modelUrl: 'https://x/m.onnx', sidecarUrl: 'https://x/m.json' })).toBe(true);
+    expect(isToWorker({ type: 'init', modelUrl: 3 })).toBe(false);
+    expect(isToWorker(null)).toBe(false);
+    expect(isToWorker({ type: 'shutdown' })).toBe(false);
+  });
+
+  it('recognises every worker message type', () => {
+    for (const type of ['progress', 'ready', 'result', 'error', 'backend']) expect(isFromWorker({ type })).toBe(true);
+    expect(isFromWorker({ type: 'other' })).toBe(false);
+    expect(isFromWorker('ready')).toBe(false);
+  });
+
+  it('keeps the class order of the model', () => {
+    expect(CLASS_NAMES).toEqual(['correct', 'incorrect', 'none']);
+  });
+});
+
+describe('validateSidecar', () => {
+  it('accepts the export step’s sidecar', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const real: unknown = JSON.parse(await readFile('models/mask_vgg16_224.int8.json', 'utf8'));
+    expect(validateSidecar(real)).toBeNull();
+    expect(validateSidecar(sidecar)).toBeNull();
+  });
+
+  it('names what is wrong', () => {
+    expect(validateSidecar({ ...sidecar, sha256: 'xyz' })).toMatch(/sha256/);
+    expect(validateSidecar({ ...sidecar, classes: ['none', 'correct', 'incorrect'] })).toMatch(/classes/);
+    expect(validateSidecar({ ...sidecar, input: { ...sidecar.input, shape: [null, 3, 224, 100] } })).toMatch(/shape/);
+    expect(validateSidecar({ ...sidecar, input: { ...sidecar.input, layout: 'NHWC' } })).toMatch(/NCHW/);
+    expect(validateSidecar([])).toMatch(/sha256|object/);
+    expect(validateSidecar(null)).toMatch(/object/);
+  });
+});
