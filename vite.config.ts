@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { selfHosted, fromFile, type HostedFile } from './scripts/vite-plugin-self-hosted';
-import { CLASSIFIER_FILES } from './src/classify/modelFiles';
-import { faceModelsPlugin } from './scripts/face-models/vitePlugin';
+import { selfHosted, fromFile, type HostedFile } from './scripts/vite-plugin-self-hosted.ts';
+import { CLASSIFIER_FILES } from './src/classify/modelFiles.ts';
+import { faceModelsPlugin } from './scripts/face-models/vitePlugin.ts';
 
-const nm = (p: string) => resolve(__dirname, 'node_modules', p);
+const root = import.meta.dirname;
+const nm = (p: string) => resolve(root, 'node_modules', p);
 
 // WASM threads need SharedArrayBuffer, which needs cross-origin isolation.
 const isolationHeaders = {
@@ -27,8 +28,8 @@ const MEDIAPIPE_WASM = [
 const hosted: HostedFile[] = [
   ...ORT_FILES.map((f) => fromFile(`ort/${f}`, nm(`onnxruntime-web/dist/${f}`))),
   ...MEDIAPIPE_WASM.map((f) => fromFile(`mediapipe/${f}`, nm(`@mediapipe/tasks-vision/wasm/${f}`))),
-  ...CLASSIFIER_FILES.map((f) => fromFile(`models/${f}`, resolve(__dirname, 'models', f))).filter((f) =>
-    existsSync(resolve(__dirname, 'models', f.url.slice('models/'.length))),
+  ...CLASSIFIER_FILES.map((f) => fromFile(`models/${f}`, resolve(root, 'models', f))).filter((f) =>
+    existsSync(resolve(root, 'models', f.url.slice('models/'.length))),
   ),
 ];
 
@@ -71,6 +72,9 @@ export default defineConfig({
       workbox: {
         // Everything the app needs offline, the 28 MB ORT binary and the models included.
         globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,tflite,onnx,json}'],
+        // Browsers without wasm SIMD (Safari < 16.4) still get the no-SIMD MediaPipe build online; not
+        // precaching it saves every other install 12 MB.
+        globIgnores: ['**/*nosimd*'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         cleanupOutdatedCaches: true,
         navigateFallback: 'index.html',

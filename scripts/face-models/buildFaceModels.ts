@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { addFaceDetectorMetadata, BLAZEFACE_METADATA } from '../../src/detect/tfliteMetadata';
+import { addFaceDetectorMetadata, BLAZEFACE_METADATA } from '../../src/detect/tfliteMetadata.ts';
 
 export type FaceModelName = keyof typeof BLAZEFACE_METADATA;
 export const FACE_MODEL_NAMES = Object.keys(BLAZEFACE_METADATA) as FaceModelName[];

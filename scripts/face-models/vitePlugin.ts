@@ -4,7 +4,7 @@
  * commits the derived .tflite files.
  */
 import type { Plugin } from 'vite';
-import { buildFaceModels, type FaceModelName } from './buildFaceModels';
+import { buildFaceModels, type FaceModelName } from './buildFaceModels.ts';
 
 export function faceModelsPlugin(): Plugin {
   let models: Promise<Map<FaceModelName, Uint8Array>> | undefined;
