@@ -34,6 +34,8 @@ function classificationReport(labels, preds) {
 async function runModel(modelPath, data, shape, batch) {
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'], intraOpNumThreads: 2, graphOptimizationLevel: 'all',
+    // As in the app (workers/session.ts): fold the int8 weights into floats once, not on every run.
+    extra: { 'session.disable_quant_qdq': '1' },
   });
   const [n, c, h, w] = shape;
   const per = c * h * w;

@@ -8,7 +8,7 @@ import type { Backend } from '../src/classify/protocol';
 // (measured in onnxruntime-node: 401 → 332 ms per face on 2 threads, the fp32 model's speed).
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   graphOptimizationLevel: 'all',
-  extra: { session: { disable_quant_qdq: '1' } },
+  extra: { 'session.disable_quant_qdq': '1' },
 };
 
 export interface BackendSession {
