@@ -1,0 +1,104 @@
+// The history screen with a big log: 100 000 synthetic events written straight into the app's
+// IndexedDB schema; prints how long the first page, a class filter, paging and a date filter take.
+// No timed assertion (timings belong to benchmarks); the counts must be right.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, serveBuild, waitForModels } from './harness.mjs';
+
+const N = 100_000;
+
+let server;
+let browser;
+before(async () => {
+  server = await serveBuild();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('history: 100 000 events load, filter and page (timings printed)', { timeout: 600_000 }, async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await waitForModels(page);
+  // Let the app open (and migrate) the log first, then add events in its schema.
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history-empty').waitFor();
+  const now = Date.now();
+  const expected = await page.evaluate(
+    async ({ n, now }) => {
+      const db = await new Promise((resolve, reject) => {
+        const r = indexedDB.open('maskgate-log');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const labels = ['correct', 'correct', 'correct', 'incorrect', 'none'];
+      const counts = { correct: 0, incorrect: 0, none: 0, lastDay: 0 };
+      const tx = db.transaction('events', 'readwrite');
+      for (let i = 0; i < n; i++) {
+        const label = labels[i % labels.length];
+        // Spread over 60 days, one event every ~52 s.
+        const time = now - Math.round((i * 60 * 86_400_000) / n);
+        counts[label]++;
+        if (time >= now - 86_400_000) counts.lastDay++;
+        tx.objectStore('events').add({ time, firstSeen: time - 2000, lastSeen: time, durationMs: 2000, label, confidence: 0.9, camera: 'bench', modelId: 'mask_vgg16_224', modelVersion: '1.0.0' });
+      }
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+      return counts;
+    },
+    { n: N, now },
+  );
+
+  const timed = async (what, action, ready) => {
+    const t0 = Date.now();
+    await action();
+    await page.waitForFunction(ready, null, { timeout: 120_000 });
+    console.log(`${what}: ${Date.now() - t0} ms`);
+  };
+  const total = () => page.getByTestId('history-count-total').innerText();
+  const firstLabels = () =>
+    page.locator('[data-testid="history-list"] [role="listitem"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+
+  await timed(
+    `open history with ${N} events (first page, counts, chart)`,
+    async () => {
+      await page.getByTestId('nav-live').click();
+      await page.getByTestId('nav-history').click();
+    },
+    (n) => document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n),
+  );
+  assert.equal(await total(), String(N));
+  assert.equal(await page.getByTestId('history-count-correct').innerText(), String(expected.correct));
+
+  await timed(
+    'filter: hide "correct"',
+    () => page.getByTestId('history-filter-correct').uncheck(),
+    (n) => document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n),
+  );
+  assert.equal(await total(), String(expected.incorrect + expected.none));
+  assert.ok((await firstLabels()).every((l) => l !== 'correct'));
+
+  const before = (await firstLabels()).length;
+  await timed(
+    'next page',
+    () => page.getByTestId('history-next').click(),
+    () => !document.querySelector('[data-testid="history-prev"]')?.hasAttribute('disabled'),
+  );
+  assert.equal((await firstLabels()).length, before);
+
+  const dayAgo = new Date(now - 86_400_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await page.getByTestId('history-filter-correct').check();
+  await timed(
+    'filter: last 24 hours',
+    () => page.getByTestId('history-from').fill(dayAgo),
+    (n) => Number(document.querySelector('[data-testid="history-count-total"]')?.textContent) < n,
+  );
+  const lastDay = Number(await total());
+  // datetime-local has minute precision: allow the events of one minute at the edge.
+  assert.ok(Math.abs(lastDay - expected.lastDay) <= 2, `last-24-hours count ${lastDay}, expected about ${expected.lastDay}`);
+});
