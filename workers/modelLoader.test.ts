@@ -12,6 +12,8 @@ let base: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // No keep-alive: a reused socket that the server drops would read as a network error.
+    res.setHeader('Connection', 'close');
     if (req.url === '/model.onnx') res.end(model);
     else if (req.url === '/truncated.onnx') res.end(model.subarray(0, 1000));
     else if (req.url === '/sidecar.json') res.end('{"sha256": "nope"}');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { faceCropRect, iou } from './crop';
+import { iou } from '../geometry/box';
+import { faceCropRect } from './crop';
 
 describe('faceCropRect', () => {
   it('squares the box on its longer side and adds 15 % of that side on each side', () => {

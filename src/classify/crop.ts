@@ -1,16 +1,11 @@
 // Crop geometry, identical to the training crops (see models/MODEL_CARD.md): the face box squared on
 // its longer side, plus 15 % of that side as margin on each side, clipped to the image.
 
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+import type { Box } from '../geometry/box';
 
 export const CROP_MARGIN = 0.15;
 
-export function faceCropRect(box: Rect, imageWidth: number, imageHeight: number, margin = CROP_MARGIN): Rect {
+export function faceCropRect(box: Box, imageWidth: number, imageHeight: number, margin = CROP_MARGIN): Box {
   const side = Math.max(box.w, box.h);
   const padded = side * (1 + 2 * margin);
   const cx = box.x + box.w / 2;
@@ -20,13 +15,4 @@ export function faceCropRect(box: Rect, imageWidth: number, imageHeight: number,
   const x1 = Math.min(imageWidth, Math.round(cx + padded / 2));
   const y1 = Math.min(imageHeight, Math.round(cy + padded / 2));
   return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
-}
-
-/** Intersection over union of two boxes. */
-export function iou(a: Rect, b: Rect): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
 }

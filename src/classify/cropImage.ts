@@ -1,12 +1,13 @@
 // Cuts face crops out of a frame or photo into one RGBA buffer for the worker, the way training crops
 // were made (faceCropRect) and resized bilinearly to the model's input size.
-import { faceCropRect, type Rect } from './crop';
+import type { Box } from '../geometry/box';
+import { faceCropRect } from './crop';
 
 export type FrameSource = HTMLVideoElement | HTMLCanvasElement | HTMLImageElement | ImageBitmap;
 
 let scratch: HTMLCanvasElement | null = null;
 
-export function cropFaces(source: FrameSource, width: number, height: number, boxes: Rect[], size: number): ArrayBuffer {
+export function cropFaces(source: FrameSource, width: number, height: number, boxes: Box[], size: number): ArrayBuffer {
   scratch ??= document.createElement('canvas');
   scratch.width = size;
   scratch.height = size * boxes.length;

@@ -11,6 +11,7 @@
  * lets tile detections be merged before NMS.
  */
 import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
+import { iou, type Box } from '../geometry/box';
 
 /** Face box in source-image pixels. */
 export interface FaceBox {
@@ -97,20 +98,7 @@ const MODELS: Record<DetectorModel, () => ModelSpec> = {
   full: () => ({ inputSize: 192, anchors: ssdAnchors(192, [{ stride: 4, perCell: 1 }]) }),
 };
 
-interface Region {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-function iou(a: Region, b: Region): number {
-  const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  if (ix <= 0 || iy <= 0) return 0;
-  const inter = ix * iy;
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}
+type Region = Box;
 
 /** MediaPipe's WEIGHTED NMS: each cluster becomes the score-weighted mean box with the top score. */
 export function weightedNms(boxes: FaceBox[], iouThreshold: number): FaceBox[] {

@@ -1,5 +1,5 @@
 import type { MaskClass, Probs } from './classes';
-import { centreDistance, iou, type Box } from './geometry';
+import { centreDistance, iou, type Box } from '../geometry/box';
 import { ClassSmoother, type SmootherOptions } from './smoother';
 
 /** One face detection in frame pixels. */

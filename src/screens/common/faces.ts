@@ -1,10 +1,10 @@
-import type { Rect } from '../../classify/crop';
+import type { Box } from '../../geometry/box';
 import type { MaskClass } from '../../classify/protocol';
 
 /** A face as the screens show it: box in source-image pixels, and its class once known. */
 export interface ShownFace {
   key: string;
-  box: Rect;
+  box: Box;
   label: MaskClass | null;
   score: number;
 }

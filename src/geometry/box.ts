@@ -1,3 +1,4 @@
+// Box geometry shared by detection, tracking and cropping.
 /** Axis-aligned box in pixels, top-left origin. */
 export interface Box {
   x: number;
