@@ -1,23 +1,14 @@
 // (e) Camera permission denied: a clear message, and photo mode is offered and still works.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, readFaces, serveBuild, waitForModels } from './harness.mjs';
+import { readFaces, waitForModels, withBuildAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveBuild();
-  // A camera exists, but every permission prompt is refused.
-  browser = await launchBrowser({ extraArgs: ['--use-fake-device-for-media-stream', '--deny-permission-prompts'] });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// A camera exists, but every permission prompt is refused.
+const env = withBuildAndBrowser({ extraArgs: ['--use-fake-device-for-media-stream', '--deny-permission-prompts'] });
 
 test('camera denied: the live screen says so and photo mode still works', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url);
+  const page = await env.browser.newPage();
+  await page.goto(env.server.url);
   await waitForModels(page);
   await page.getByTestId('start-camera').click();
   const error = page.getByTestId('live-error');

@@ -1,6 +1,7 @@
 // Shared e2e plumbing: the production build served by `vite preview`, and Debian's Chromium driven by
 // playwright-core (playwright cannot download browsers here).
 import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { preview } from 'vite';
 import { chromium } from 'playwright-core';
 
@@ -58,4 +59,21 @@ export async function readFaces(scope) {
       box: (li.getAttribute('data-box') ?? '').split(',').map(Number),
     })),
   );
+}
+
+/**
+ * For a test file: serves the build and launches one browser before its tests, closes both after.
+ * `options` (or a function returning them, called in the hook) go to launchBrowser.
+ */
+export function withBuildAndBrowser(options = {}) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serveBuild();
+    env.browser = await launchBrowser(typeof options === 'function' ? options() : options);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

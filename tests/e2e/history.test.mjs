@@ -1,26 +1,17 @@
 // The history screen with a big log: 100 000 synthetic events written straight into the app's
 // IndexedDB schema; prints how long the first page, a class filter, paging and a date filter take.
 // No timed assertion (timings belong to benchmarks); the counts must be right.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, serveBuild, waitForModels } from './harness.mjs';
+import { waitForModels, withBuildAndBrowser } from './harness.mjs';
 
 const N = 100_000;
 
-let server;
-let browser;
-before(async () => {
-  server = await serveBuild();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBuildAndBrowser();
 
 test('history: 100 000 events load, filter and page (timings printed)', { timeout: 600_000 }, async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url);
+  const page = await env.browser.newPage();
+  await page.goto(env.server.url);
   await waitForModels(page);
   // Let the app open (and migrate) the log first, then add events in its schema.
   await page.getByTestId('nav-history').click();

@@ -1,13 +1,13 @@
 // (b) Live mode with a fake camera fed a clip made from the CC0 scene photos: labelled boxes appear,
 // follow the moving faces, and each person seen becomes one logged event that survives a reload and
 // an offline restart; the CSV export parses.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
-import { launchBrowser, readFaces, serveBuild, waitForModels, watchPage } from './harness.mjs';
+import { readFaces, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
 import { iou, loadScenes } from './sceneEval.mjs';
 
 const SIZE = { width: 640, height: 480 };
@@ -18,18 +18,10 @@ const GAP = 1.5;
 // A person with a mask, then one without; the clip loops.
 const PHOTOS = ['maksssksksss63.jpg', 'maksssksksss841.jpg'];
 
-let server;
-let browser;
-let clip;
-before(async () => {
-  clip = join(mkdtempSync(join(tmpdir(), 'maskgate-')), 'entrance.y4m');
+const env = withBuildAndBrowser(() => {
+  const clip = join(mkdtempSync(join(tmpdir(), 'maskgate-')), 'entrance.y4m');
   makeCameraClip({ out: clip, photos: PHOTOS.map((p) => `tests/fixtures/scenes/${p}`), ...SIZE, fps: 15, seconds: SECONDS, pan: PAN, gap: GAP });
-  server = await serveBuild();
-  browser = await launchBrowser({ camera: clip });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
+  return { camera: clip };
 });
 
 /** Where the annotated face of a photo lands in the clip's frame at horizontal pan offset `dx`. */
@@ -44,10 +36,10 @@ function faceInFrame(file, dx) {
 }
 
 test('live: labelled faces appear within 10 s, follow the video, and are logged once per person', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const problems = watchPage(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await waitForModels(page);
   await page.getByTestId('start-camera').click();
 

@@ -1,24 +1,15 @@
 // (c) Offline: after one online visit the service worker has precached the app, the wasm and the models;
 // with the network gone the page reloads and photo mode still works.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, readFaces, serveBuild, waitForModels } from './harness.mjs';
+import { readFaces, waitForModels, withBuildAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveBuild();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBuildAndBrowser();
 
 test('offline: after a first visit the app reloads and checks a photo with no network', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await waitForModels(page);
   // "installed" fires once every precached file (wasm and models included) is in the cache.
   await page.getByTestId('offline-ready').waitFor({ timeout: 120_000 });

@@ -1,25 +1,16 @@
 // (a) Photo mode on the committed CC0 scene photos: recall and class accuracy against the annotations.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launchBrowser, serveBuild, waitForModels, watchPage } from './harness.mjs';
+import { waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
 import { evaluateScenes, formatEvaluation, loadScenes } from './sceneEval.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveBuild();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBuildAndBrowser();
 
 test('photo mode finds >= 70 % of faces >= 40 px and classifies >= 85 % of those right', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const problems = watchPage(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await waitForModels(page);
   await page.getByTestId('nav-photo').click();
   const result = await evaluateScenes(page, loadScenes('tests/fixtures/scenes'));
@@ -31,8 +22,8 @@ test('photo mode finds >= 70 % of faces >= 40 px and classifies >= 85 % of those
 });
 
 test('several photos at once each get an annotated result, downloadable as PNG', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url);
+  const page = await env.browser.newPage();
+  await page.goto(env.server.url);
   await waitForModels(page);
   await page.getByTestId('nav-photo').click();
   const files = ['maksssksksss63.jpg', 'maksssksksss398.jpg'].map((f) => `tests/fixtures/scenes/${f}`);
