@@ -47,7 +47,7 @@ export default defineConfig({
   build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
   plugins: [
     preact(),
-    selfHosted(hosted),
+    selfHosted(hosted, { headers: isolationHeaders }),
     faceModelsPlugin(),
     VitePWA({
       registerType: 'prompt',

@@ -23,13 +23,20 @@ export function fromFile(url: string, path: string): HostedFile {
   return { url, read: () => readFileSync(path) };
 }
 
-export function selfHosted(files: HostedFile[]): Plugin {
+/** Headers every hosted file needs: ORT's thread workers load these scripts and must stay isolated. */
+export interface SelfHostedOptions {
+  headers?: Record<string, string>;
+}
+
+export function selfHosted(files: HostedFile[], options: SelfHostedOptions = {}): Plugin {
   const byUrl = new Map(files.map((f) => [`/${f.url}`, f]));
   const serve = (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const file = byUrl.get(path);
     if (!file) return next();
     const ext = path.slice(path.lastIndexOf('.') + 1);
+    // Our middleware answers before Vite's own, so server.headers (COOP/COEP) are not added for us.
+    for (const [k, v] of Object.entries(options.headers ?? {})) res.setHeader(k, v);
     res.setHeader('Content-Type', MIME[ext] ?? 'application/octet-stream');
     res.end(file.read());
   };

@@ -1,0 +1,227 @@
+// Measurements on the built app (dist/, served by tests/e2e/harness.mjs) in Chromium: the live loop,
+// start-up and memory. Nothing in the app is changed: the page is instrumented from outside.
+import http from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
+import { launchBrowser, waitForModels } from '../../tests/e2e/harness.mjs';
+import { summary } from './stats.mjs';
+
+/**
+ * Runs before any app script: records long tasks, the duration of each camera-frame callback (the live
+ * loop's whole main-thread work for a frame) and every WebAssembly.Memory the page creates (MediaPipe).
+ */
+function instrument() {
+  const b = (window.__bench = { longtasks: [], frames: [], memories: [] });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) b.longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask' });
+  const rvfc = HTMLVideoElement.prototype.requestVideoFrameCallback;
+  HTMLVideoElement.prototype.requestVideoFrameCallback = function (cb) {
+    return rvfc.call(this, (now, meta) => {
+      const t0 = performance.now();
+      try {
+        cb(now, meta);
+      } finally {
+        b.frames.push([t0, performance.now() - t0]);
+      }
+    });
+  };
+  const keep = (m) => m instanceof WebAssembly.Memory && b.memories.push(new WeakRef(m));
+  const fromResult = (r) => {
+    for (const v of Object.values((r.instance ?? r).exports)) keep(v);
+    return r;
+  };
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const f = WebAssembly[name];
+    WebAssembly[name] = (...args) => f.apply(WebAssembly, args).then(fromResult);
+  }
+  WebAssembly.Memory = new Proxy(WebAssembly.Memory, {
+    construct(target, args) {
+      const m = new target(...args);
+      keep(m);
+      return m;
+    },
+  });
+}
+
+/** A pass-through proxy in front of the preview server that counts response bytes, service worker and workers included. */
+async function countingProxy(target) {
+  const upstream = new URL(target);
+  const counter = { bytes: 0, requests: 0 };
+  const server = http.createServer((req, res) => {
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.on('data', (chunk) => (counter.bytes += chunk.length));
+      r.pipe(res);
+      counter.requests++;
+    });
+    req.pipe(up);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, counter, close: () => new Promise((r) => server.close(r)) };
+}
+
+async function openApp(browser) {
+  const context = await browser.newContext();
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+async function startCamera(page) {
+  await page.getByTestId('start-camera').click();
+  await page.locator('li[data-box]').first().waitFor({ timeout: 60_000 });
+}
+
+/** Reads the numbers the status line shows: detection ms (smoothed by the app) and the last classify ms. */
+async function statusNumbers(page) {
+  const text = await page.getByTestId('status-line').innerText();
+  const num = (re) => (re.exec(text) ? Number(re.exec(text)[1]) : null);
+  return { detectMs: num(/\((\d+) ms\)/), classifyMs: num(/classify (\d+) ms/), backend: await page.getByTestId('backend').innerText() };
+}
+
+/** Live loop with a fake camera clip: `seconds` of measurement after `settleS` of warm-up. */
+export async function benchLive({ url, clip, faces, seconds, settleS = 3 }) {
+  const browser = await launchBrowser({ camera: clip });
+  try {
+    const { page } = await openApp(browser);
+    await page.goto(url);
+    await waitForModels(page);
+    await startCamera(page);
+    await page.waitForTimeout(settleS * 1000);
+    const t0 = await page.evaluate(() => performance.now());
+    const samples = [];
+    for (let i = 0; i < seconds * 2; i++) {
+      await page.waitForTimeout(500);
+      samples.push({ ...(await statusNumbers(page)), faces: await page.locator('li[data-box]').count() });
+    }
+    const b = await page.evaluate((from) => {
+      const b = window.__bench;
+      return { now: performance.now(), frames: b.frames.filter(([t]) => t >= from), longtasks: b.longtasks.filter(([t]) => t >= from) };
+    }, t0);
+    const span = (b.now - t0) / 1000;
+    const longMs = b.longtasks.map(([, d]) => d);
+    const pick = (k) => samples.map((s) => s[k]).filter((v) => v !== null);
+    return {
+      faces,
+      backend: samples.at(-1)?.backend,
+      seconds: span,
+      fps: b.frames.length / span,
+      frameMs: summary(b.frames.map(([, d]) => d)),
+      detectMsStatus: summary(pick('detectMs')),
+      classifyMsStatus: summary(pick('classifyMs')),
+      facesShown: summary(pick('faces')),
+      longtaskMsPerS: longMs.reduce((a, d) => a + d, 0) / span,
+      longtaskMaxMs: longMs.length ? Math.max(...longMs) : 0,
+      longtasks: longMs.length,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * First visit (empty profile, everything over the network) then a warm start in the same profile (the
+ * service worker's precache): time to the models being ready and to the first labelled face after
+ * pressing start, and the bytes the server sent.
+ */
+export async function benchStartup({ url, clip }) {
+  const proxy = await countingProxy(url);
+  const browser = await launchBrowser({ camera: clip });
+  try {
+    const context = await browser.newContext();
+    const visit = async (kind) => {
+      proxy.counter.bytes = proxy.counter.requests = 0;
+      const page = await context.newPage();
+      const t0 = Date.now();
+      await page.goto(proxy.url);
+      await waitForModels(page, 180_000);
+      const modelsMs = Date.now() - t0;
+      const t1 = Date.now();
+      await page.getByTestId('start-camera').click();
+      await page.locator('li[data-label]:not([data-label=""])').first().waitFor({ timeout: 120_000 });
+      const firstResultMs = Date.now() - t1;
+      const bytes = proxy.counter.bytes;
+      const requests = proxy.counter.requests;
+      const backend = await page.getByTestId('backend').innerText();
+      if (kind === 'first') {
+        // The precache is complete once the worker is active; only then is the next visit a warm one.
+        await page.evaluate(() => Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 60_000))]).then(() => undefined));
+      }
+      await page.close();
+      return { kind, backend, modelsMs, firstResultMs, totalMs: modelsMs + firstResultMs, bytes, requests };
+    };
+    const first = await visit('first');
+    const warm = await visit('warm');
+    return [first, warm];
+  } finally {
+    await browser.close();
+    await proxy.close();
+  }
+}
+
+/** Resident memory (kB) of Chromium's renderer processes started by this Node process (page, workers). */
+function rendererRssKb() {
+  const parent = new Map();
+  const procs = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) procs.push(pid);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const mine = (pid) => {
+    for (let p = pid; p && p !== '1' && p !== '0'; p = parent.get(p)) if (p === String(process.pid)) return true;
+    return false;
+  };
+  let kb = 0;
+  for (const pid of procs.filter(mine)) {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (m) kb += Number(m[1]);
+  }
+  return kb;
+}
+
+/** Live running with the 3-face clip for `minutes`, sampling JS heap, wasm memory and renderer RSS. */
+export async function benchMemory({ url, clip, minutes, everyS }) {
+  const browser = await launchBrowser({ camera: clip, extraArgs: ['--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'] });
+  try {
+    const { page } = await openApp(browser);
+    await page.goto(url);
+    await waitForModels(page);
+    await startCamera(page);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const samples = [];
+    const t0 = Date.now();
+    for (;;) {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+      const page_ = await page.evaluate(async () => {
+        const wasm = window.__bench.memories.map((r) => r.deref()?.buffer.byteLength ?? 0).reduce((a, b) => a + b, 0);
+        // Covers the classifier worker too (its ORT heap); needs cross-origin isolation, which the app has.
+        const all = await Promise.race([
+          performance.measureUserAgentSpecificMemory?.().then((r) => r.bytes),
+          new Promise((r) => setTimeout(() => r(null), 10_000)),
+        ]);
+        return { wasm, all: all ?? null };
+      });
+      samples.push({
+        s: (Date.now() - t0) / 1000,
+        jsHeapUsed: metrics.JSHeapUsedSize,
+        jsHeapTotal: metrics.JSHeapTotalSize,
+        mainWasm: page_.wasm,
+        uaMemory: page_.all,
+        rendererRss: rendererRssKb() * 1024,
+        faces: await page.locator('li[data-box]').count(),
+      });
+      if (Date.now() - t0 >= minutes * 60_000) break;
+      await page.waitForTimeout(Math.min(everyS * 1000, Math.max(0, minutes * 60_000 - (Date.now() - t0))));
+    }
+    return { minutes, samples };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,78 @@
+// Markdown tables of a results object (bench/results/latest.json).
+const ms = (v) => (v === null || v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const mb = (b) => (b === null || b === undefined ? '—' : (b / 2 ** 20).toFixed(1));
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const table = (head, rows) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+
+export function markdown(r) {
+  const out = [`# MaskGate bench — ${r.env.date}`, ''];
+  const e = r.env;
+  out.push(
+    `Machine: ${e.cpu}, ${e.cores} cores, ${mb(e.memBytes)} MiB RAM, ${e.os}. Load average at start ${e.loadStart.join(' / ')}, at end ${e.loadEnd?.join(' / ') ?? '—'}.`,
+    `Browser: ${e.browser}. Node ${e.node}. onnxruntime-web ${e.versions.ortWeb}, onnxruntime-node ${e.versions.ortNode}, @mediapipe/tasks-vision ${e.versions.mediapipe}.`,
+    `Options: ${JSON.stringify(r.options)}. Wall time ${ms(r.wallS)} s.`,
+    '',
+  );
+  if (r.classifier) {
+    out.push('## 1. Classifier (VGG16, 224×224) — ms per run and per face', '');
+    const rows = r.classifier.cells.map((c) => [
+      c.model,
+      c.label,
+      String(c.batch),
+      String(c.n),
+      ms(c.median),
+      ms(c.p90),
+      ms(c.median && c.median / c.batch),
+      c.ratio ? `${c.ratio.toFixed(2)}×` : '—',
+      ms(c.createMs),
+    ]);
+    out.push(table(['model', 'runtime', 'batch', 'n', 'median ms', 'p90 ms', 'ms/face', 'vs native', 'session create ms'], rows), '');
+    for (const n of r.classifier.notes) out.push(`- ${n}`);
+    out.push('');
+  }
+  if (r.detection) {
+    out.push('## 2. Face detection, 640×480 frame (detectVideo, default video tuning)', '');
+    const rows = r.detection.map((d) => [d.model, String(d.times.n), ms(d.times.median), ms(d.times.p90), (1000 / d.times.mean).toFixed(1), d.faces.median ?? '—', ms(d.createMs)]);
+    out.push(table(['model', 'frames', 'median ms', 'p90 ms', 'fps (1000/mean)', 'faces found (median)', 'create ms'], rows), '');
+  }
+  if (r.live) {
+    out.push('## 3. Live loop in the app (fake camera, 30 fps clip)', '');
+    const rows = r.live.map((l) => [
+      String(l.faces),
+      l.backend,
+      l.fps.toFixed(1),
+      ms(l.frameMs.median),
+      ms(l.frameMs.p90),
+      ms(l.detectMsStatus.median),
+      ms(l.classifyMsStatus.median),
+      ms(l.longtaskMsPerS),
+      ms(l.longtaskMaxMs),
+      String(l.facesShown.median ?? '—'),
+    ]);
+    out.push(table(['faces in clip', 'classifier', 'loop fps', 'frame ms median', 'frame ms p90', 'detect ms (status)', 'classify ms (status)', 'long tasks ms/s', 'longest task ms', 'faces shown'], rows), '');
+  }
+  if (r.startup) {
+    out.push('## 4. Start-up (live mode, 1-face clip)', '');
+    const rows = r.startup.map((s) => [s.kind, s.backend, ms(s.modelsMs), ms(s.firstResultMs), ms(s.totalMs), mb(s.bytes), String(s.requests)]);
+    out.push(table(['visit', 'classifier', 'load → models ready ms', 'start → first label ms', 'total ms', 'MiB from server', 'requests'], rows), '');
+  }
+  if (r.memory) {
+    const s = r.memory.samples;
+    const first = s[0];
+    const last = s.at(-1);
+    out.push(`## 5. Memory, ${r.memory.minutes} min of live running (3-face clip, ${s.length} samples, after a forced GC each)`, '');
+    const line = (name, k) => [name, mb(first[k]), mb(last[k]), mb(last[k] !== null && first[k] !== null ? last[k] - first[k] : null), mb(s.some((x) => x[k] !== null) ? Math.max(...s.map((x) => x[k] ?? 0)) : null)];
+    out.push(
+      table(['MiB', 'start', 'end', 'growth', 'max'], [
+        line('JS heap used (page)', 'jsHeapUsed'),
+        line('JS heap total (page)', 'jsHeapTotal'),
+        line('wasm memory (page: MediaPipe)', 'mainWasm'),
+        line('measureUserAgentSpecificMemory (page + worker)', 'uaMemory'),
+        line('renderer processes RSS', 'rendererRss'),
+      ]),
+      '',
+    );
+  }
+  if (r.errors?.length) out.push('## Errors', '', ...r.errors.map((e) => `- ${e}`), '');
+  return out.join('\n');
+}
