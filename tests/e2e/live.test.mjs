@@ -106,3 +106,40 @@ test('live: labelled faces appear within 10 s, follow the video, and are logged 
   assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
   await context.close();
 });
+
+test('entrance mode: full-screen counters count each person, alert on no mask, screen kept awake', async () => {
+  const context = await env.browser.newContext();
+  // Record wake-lock requests: headless Chromium has no screen to keep on, but the request must be made.
+  await context.addInitScript(() => {
+    window.__wakeLocks = 0;
+    if ('wakeLock' in navigator) {
+      const request = navigator.wakeLock.request.bind(navigator.wakeLock);
+      navigator.wakeLock.request = (type) => {
+        window.__wakeLocks++;
+        return request(type);
+      };
+    }
+  });
+  const page = await context.newPage();
+  await page.goto(env.server.url);
+  await waitForModels(page);
+  await page.getByTestId('start-camera').click();
+  await page.getByTestId('entrance-toggle').click();
+  const screen = page.getByTestId('live-screen');
+  assert.match(await screen.getAttribute('class'), /\bentrance\b/);
+  const count = (label) => page.locator(`[data-testid="entrance-counters"] [data-label="${label}"]`).getAttribute('data-count').then(Number);
+  // The clip alternates a masked and an unmasked person: both counters must move, "incorrect" must not.
+  await page.waitForFunction(
+    () => ['correct', 'none'].every((l) => Number(document.querySelector(`[data-testid="entrance-counters"] [data-label="${l}"]`)?.getAttribute('data-count')) >= 1),
+    null,
+    { timeout: 40_000 },
+  );
+  assert.equal(await count('incorrect'), 0);
+  // A person logged without a mask flashed the screen (the class stays on for 0.7 s, so poll for it).
+  const flashed = await page.waitForFunction(() => document.querySelector('[data-testid="live-screen"]')?.classList.contains('alert-flash'), null, { timeout: 30_000 }).then(() => true, () => false);
+  assert.ok(flashed, 'no alert flash for a person without a mask');
+  assert.ok((await page.evaluate(() => window.__wakeLocks)) >= 1, 'no wake lock requested');
+  await page.getByTestId('entrance-toggle').click();
+  assert.doesNotMatch(await screen.getAttribute('class'), /\bentrance\b/);
+  await context.close();
+});
