@@ -110,7 +110,13 @@ export class Engine {
         () => this.set({ detector: 'ready' }),
         (e: unknown) => {
           this.finders.delete(model);
-          const why = e instanceof Error ? e.message : String(e);
+          // MediaPipe reports a failed script download as the bare error Event of its <script> tag.
+          const why =
+            e instanceof Error
+              ? e.message
+              : e instanceof Event
+                ? 'a file it needs could not be downloaded (network error). Check the connection and retry.'
+                : String(e);
           this.set({ detector: 'error', errors: [...this.state.errors, `Face detector model ${file} failed to load: ${why}`] });
         },
       );

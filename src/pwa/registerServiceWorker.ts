@@ -20,5 +20,6 @@ export function registerServiceWorker(onUpdate: (u: UpdateHandle) => void, onOff
   wb.addEventListener('installed', (e) => {
     if (!e.isUpdate) onOfflineReady();
   });
-  void wb.register();
+  // Without a service worker (blocked, or a browser policy) the app still works online; it is just not installed.
+  wb.register().catch(() => undefined);
 }

@@ -263,6 +263,7 @@ export function LiveScreen({ engine, state, keepThumbnails, soundAlerts, onSound
       </div>
       <p class="status-line" data-testid="status-line" aria-live="off">
         <span data-testid="backend">{state.backend ? (state.backend === 'webgpu' ? 'WebGPU' : `WASM${state.threads > 1 ? ` ×${state.threads}` : ''}`) : '—'}</span>
+        {state.backend === 'wasm' && state.backendNote && <span data-testid="backend-note"> ({state.backendNote})</span>}
         {' · '}
         <span>{running ? `${stats.fps.toFixed(1)} fps detection (${stats.detectMs.toFixed(0)} ms)` : 'camera off'}</span>
         {' · '}

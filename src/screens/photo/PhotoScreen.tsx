@@ -138,6 +138,11 @@ function PhotoCard({ result }: { result: PhotoResult }) {
           {result.message}
         </p>
       )}
+      {photo?.note && (
+        <p class="notice info" role="status" data-testid="photo-note">
+          {photo.note}
+        </p>
+      )}
       {photo && <canvas ref={canvasRef} class="photo-canvas" aria-label={`${result.name} with face boxes`} />}
       {result.status === 'working' && <p class="muted">Analysing…</p>}
       {result.status === 'done' && (
