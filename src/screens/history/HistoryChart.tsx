@@ -1,11 +1,10 @@
+import { CLASS_COLOUR } from '../../classify/labels';
 import { MASK_CLASSES } from '../../track/classes';
 import type { BucketUnit, HistogramBucket } from '../../log/query';
 
 const WIDTH = 600;
 const HEIGHT = 160;
 const AXIS = 16;
-/** Default fills; global CSS may override them through the class names. */
-const FILL = { correct: '#2e7d32', incorrect: '#f9a825', none: '#c62828' } as const;
 
 export interface HistoryChartProps {
   buckets: readonly HistogramBucket[];
@@ -53,7 +52,7 @@ export function HistoryChart({ buckets, unit }: HistoryChartProps) {
                   y={y}
                   width={barWidth}
                   height={height}
-                  fill={FILL[label]}
+                  fill={CLASS_COLOUR[label]}
                 />
               ) : null;
             })}

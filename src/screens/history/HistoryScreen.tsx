@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { CLASS_SHORT } from '../../classify/labels';
 import type { LogDb } from '../../log/db';
 import { exportCsv } from '../../log/exportCsv';
 import { exportJson } from '../../log/exportJson';
@@ -20,7 +21,6 @@ export interface HistoryScreenProps {
   unavailableReason?: string;
 }
 
-const LABEL_TEXT: Record<Label, string> = { correct: 'Correct', incorrect: 'Incorrect', none: 'No mask' };
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -176,7 +176,7 @@ function HistoryView({ db }: { db: LogDb }) {
               data-testid={`history-filter-${label}`}
               onChange={(e) => toggleLabel(label, e.currentTarget.checked)}
             />
-            {LABEL_TEXT[label]}
+            {CLASS_SHORT[label]}
           </label>
         ))}
         <label>
@@ -209,7 +209,7 @@ function HistoryView({ db }: { db: LogDb }) {
         <dl class="history-counts" data-testid="history-counts">
           {MASK_CLASSES.map((label) => (
             <div key={label} class={`history-count history-count-${label}`} data-label={label}>
-              <dt>{LABEL_TEXT[label]}</dt>
+              <dt>{CLASS_SHORT[label]}</dt>
               <dd data-testid={`history-count-${label}`}>{counts[label]}</dd>
             </div>
           ))}
