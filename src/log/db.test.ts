@@ -4,32 +4,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogUnavailableError, openLog, type LogDb } from './db';
 import { complianceRate } from './query';
 import { upgradeToV1, type LogDatabase } from './schema';
-import { DEFAULT_SETTINGS, type Label, type NewLogEvent } from './types';
-
-function makeEvent(time: number, label: Label = 'correct', extra: Partial<NewLogEvent> = {}): NewLogEvent {
-  return {
-    time,
-    firstSeen: time - 1500,
-    lastSeen: time,
-    durationMs: 1500,
-    label,
-    confidence: 0.9,
-    camera: 'Front door',
-    modelId: 'mask-cls',
-    modelVersion: '1.0.0',
-    ...extra,
-  };
-}
+import { freshLogs, makeEvent } from './testLog';
+import { DEFAULT_SETTINGS, type Label } from './types';
 
 const LABELS: Label[] = ['correct', 'incorrect', 'none'];
-let dbCount = 0;
-const open: LogDb[] = [];
-
-async function freshLog(): Promise<LogDb> {
-  const log = await openLog({ name: `test-${++dbCount}` });
-  open.push(log);
-  return log;
-}
+const freshLog = freshLogs('test');
 
 /** Seeds `n` events 1 s apart from t = 1_000_000, classes in rotation, in one transaction. */
 async function seed(log: LogDb, n: number, sameTime = false): Promise<void> {
@@ -37,20 +16,18 @@ async function seed(log: LogDb, n: number, sameTime = false): Promise<void> {
 }
 
 afterEach(() => {
-  for (const log of open.splice(0)) log.close();
   vi.restoreAllMocks();
 });
 
 describe('openLog', () => {
   it('migrates a real v1 database with data in it', async () => {
-    const name = `v1-${++dbCount}`;
+    const name = `v1-${Math.random()}`;
     const v1 = await openDB(name, 1, { upgrade: (db) => upgradeToV1(db as unknown as LogDatabase) });
     await v1.add('events', { time: 5000, label: 'none', confidence: 0.8 });
     await v1.add('events', { time: 7000, label: 'correct', confidence: 0.7 });
     v1.close();
 
     const log = await openLog({ name });
-    open.push(log);
     expect(log.db.version).toBe(2);
     expect([...log.db.objectStoreNames].sort()).toEqual(['events', 'settings']);
     const page = await log.page({}, 10);
@@ -61,6 +38,7 @@ describe('openLog', () => {
     expect(await log.count({ labels: ['none'] })).toEqual({ correct: 0, incorrect: 0, none: 1 });
     const { id } = await log.add(makeEvent(9000));
     expect(id).toBe(3);
+    log.close();
   });
 
   it('rejects with LogUnavailableError when indexedDB.open throws', async () => {

@@ -1,36 +1,13 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openLog, type LogDb } from './db';
 import { csvCell, exportCsv } from './exportCsv';
 import { exportJson, toExportedEvent } from './exportJson';
 import { importJson, MAX_IMPORT_BYTES, validateLogJson } from './importJson';
-import type { Label, NewLogEvent } from './types';
+import { freshLogs, makeEvent } from './testLog';
+import type { Label } from './types';
 
-function makeEvent(time: number, label: Label = 'correct', extra: Partial<NewLogEvent> = {}): NewLogEvent {
-  return {
-    time,
-    firstSeen: time - 1500,
-    lastSeen: time,
-    durationMs: 1500,
-    label,
-    confidence: 0.9,
-    camera: 'Front door',
-    modelId: 'mask-cls',
-    modelVersion: '1.0.0',
-    ...extra,
-  };
-}
-
-let dbCount = 0;
-const open: LogDb[] = [];
-async function freshLog(): Promise<LogDb> {
-  const log = await openLog({ name: `io-${++dbCount}` });
-  open.push(log);
-  return log;
-}
-afterEach(() => {
-  for (const log of open.splice(0)) log.close();
-});
+const freshLog = freshLogs('io');
 
 const validEvent = () => toExportedEvent({ id: 1, ...makeEvent(2000) });
 const file = (events: unknown[], extra: Record<string, unknown> = {}) =>
