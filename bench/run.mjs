@@ -35,7 +35,7 @@ const options = {
   parts: (o.only ? o.only.split(',') : PARTS).filter((p) => !(o.skip ?? '').split(',').includes(p)),
   runs: Number(o.runs ?? (quick ? 5 : 20)),
   // Defaults sized so that the whole run, 5 minutes of memory included, stays near 10 minutes on 2 cores.
-  cellCapS: Number(o['cell-cap-s'] ?? (quick ? 6 : 8)),
+  cellCapS: Number(o['cell-cap-s'] ?? 6),
   webgpu: !o['no-webgpu'],
   webgpuRuns: Number(o['webgpu-runs']),
   webgpuCapS: Number(o['webgpu-cap-s']),
