@@ -121,9 +121,8 @@ export function LiveScreen({ engine, state, keepThumbnails, soundAlerts, onSound
     const ox = (cw - frame.width * scale) / 2;
     const oy = (ch - frame.height * scale) / 2;
     // Only faces seen in this frame: a briefly lost track stays in the tracker, not on screen.
-    const latest = frame.tracks.reduce((m, t) => Math.max(m, t.lastSeen), 0);
     const shown: ShownFace[] = frame.tracks
-      .filter((t) => t.lastSeen === latest)
+      .filter((t) => t.lastSeen === frame.timestamp)
       .map((t) => ({ key: `t${t.id}`, box: t.box, label: t.label, score: t.confidence }));
     drawFaces(ctx, shown, scale, ox, oy);
     const now = performance.now();

@@ -12,6 +12,8 @@ export const RECLASSIFY_MS = 400;
 export const MAX_BATCH = 6;
 
 export interface LiveFrame {
+  /** The frame's timestamp; tracks with lastSeen === timestamp are the faces in this frame. */
+  timestamp: number;
   tracks: TrackView[];
   width: number;
   height: number;
@@ -92,7 +94,7 @@ export class LiveLoop {
         const events = this.tracker.update(now, boxes);
         if (events.length) this.handlers.onEvents(events);
         this.classifyDue(now, width, height);
-        this.handlers.onFrame({ tracks: this.tracker.activeTracks, width, height, detectFps: this.fps, detectMs });
+        this.handlers.onFrame({ timestamp: now, tracks: this.tracker.activeTracks, width, height, detectFps: this.fps, detectMs });
       } catch (e) {
         this.handlers.onError(`Face detection failed: ${e instanceof Error ? e.message : String(e)}`);
       }
