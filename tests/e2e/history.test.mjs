@@ -71,21 +71,33 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
     'filter: hide "correct"',
     () => page.getByTestId('history-filter-correct').uncheck(),
     // Counts and the list load separately: wait for both.
-    (n) =>
-      document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n) &&
-      [...document.querySelectorAll('[data-testid="history-list"] [role="listitem"]')].every((e) => e.getAttribute('data-label') !== 'correct'),
+    (n) => {
+      const items = [...document.querySelectorAll('[data-testid="history-list"] [role="listitem"]')];
+      return (
+        document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n) &&
+        items.length > 0 &&
+        items.every((e) => e.getAttribute('data-label') !== 'correct')
+      );
+    },
     expected.incorrect + expected.none,
   );
   assert.equal(await total(), String(expected.incorrect + expected.none));
   assert.ok((await firstLabels()).length > 0);
 
   const before = (await firstLabels()).length;
+  const firstId = () => document.querySelector('[data-testid="history-list"] [role="listitem"]')?.getAttribute('data-id');
+  const firstIdBefore = await page.evaluate(firstId);
   await timed(
     'next page',
     () => page.getByTestId('history-next').click(),
-    () => !document.querySelector('[data-testid="history-prev"]')?.hasAttribute('disabled'),
+    // A new, full page: its first event differs from the previous page's.
+    ([previous, size]) =>
+      document.querySelector('[data-testid="history-list"] [role="listitem"]')?.getAttribute('data-id') !== previous &&
+      document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length === size,
+    [firstIdBefore, before],
   );
   assert.equal((await firstLabels()).length, before);
+  assert.notEqual(await page.evaluate(firstId), firstIdBefore);
 
   const dayAgo = new Date(now - 86_400_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   await page.getByTestId('history-filter-correct').check();
