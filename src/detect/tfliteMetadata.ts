@@ -226,8 +226,10 @@ function buildMetadata(opts: FaceDetectorMetadataOptions, io: { inputs: TensorIn
   };
 
   // NormalizationOptions { mean, std }
-  const mean = floats([opts.mean ?? 127.5]);
-  const std = floats([opts.std ?? 127.5]);
+  const meanValue = opts.mean ?? 127.5;
+  const stdValue = opts.std ?? 127.5;
+  const mean = floats([meanValue]);
+  const std = floats([stdValue]);
   b.startObject(2);
   b.addFieldOffset(0, mean, 0);
   b.addFieldOffset(1, std, 0);
@@ -253,8 +255,8 @@ function buildMetadata(opts: FaceDetectorMetadataOptions, io: { inputs: TensorIn
   b.addFieldOffset(1, imageProperties, 0);
   const content = b.endObject();
   // Stats { max, min } of the normalised input.
-  const statsMax = floats([(255 - (opts.mean ?? 127.5)) / (opts.std ?? 127.5)]);
-  const statsMin = floats([(0 - (opts.mean ?? 127.5)) / (opts.std ?? 127.5)]);
+  const statsMax = floats([(255 - meanValue) / stdValue]);
+  const statsMin = floats([(0 - meanValue) / stdValue]);
   b.startObject(2);
   b.addFieldOffset(0, statsMax, 0);
   b.addFieldOffset(1, statsMin, 0);

@@ -179,30 +179,25 @@ function HistoryView({ db }: { db: LogDb }) {
             {CLASS_SHORT[label]}
           </label>
         ))}
-        <label>
-          From
-          <input
-            type="datetime-local"
-            value={fromText}
-            data-testid="history-from"
-            onChange={(e) => {
-              setFromText(e.currentTarget.value);
-              resetPaging();
-            }}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="datetime-local"
-            value={toText}
-            data-testid="history-to"
-            onChange={(e) => {
-              setToText(e.currentTarget.value);
-              resetPaging();
-            }}
-          />
-        </label>
+        {(
+          [
+            ['From', fromText, setFromText, 'history-from'],
+            ['To', toText, setToText, 'history-to'],
+          ] as const
+        ).map(([text, value, set, testId]) => (
+          <label key={testId}>
+            {text}
+            <input
+              type="datetime-local"
+              value={value}
+              data-testid={testId}
+              onChange={(e) => {
+                set(e.currentTarget.value);
+                resetPaging();
+              }}
+            />
+          </label>
+        ))}
       </fieldset>
 
       {counts && (

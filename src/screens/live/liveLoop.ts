@@ -53,8 +53,9 @@ export class LiveLoop {
   /** Stops the loop and returns the events of the faces still in view. */
   stop(): void {
     this.running = false;
+    // Cancel with the scheduler that made the handle: the two number their handles independently.
     if ('cancelVideoFrameCallback' in this.video) this.video.cancelVideoFrameCallback(this.frameHandle);
-    cancelAnimationFrame(this.frameHandle);
+    else cancelAnimationFrame(this.frameHandle);
     const events = this.tracker.flush();
     if (events.length) this.handlers.onEvents(events);
   }
