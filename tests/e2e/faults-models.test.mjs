@@ -97,6 +97,8 @@ test('faults: network drops during the first visit → message with retry; retry
   await waitForModels(page);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(async () => {
+    // Activated means the whole precache is in: only then can an offline reload be served.
+    if ((await navigator.serviceWorker.getRegistration())?.active?.state !== 'activated') return false;
     const names = await caches.keys();
     for (const name of names) {
       const cache = await caches.open(name);
