@@ -28,10 +28,15 @@ def to_tensor(img: Image.Image, size: int) -> np.ndarray:
 
 
 def list_crops(root):
-    """[(path, label index)] for root/{correct,incorrect,none}/*.jpg, sorted for determinism."""
+    """[(path, label index)] for root/{correct,incorrect,none}/*.jpg, sorted for determinism.
+    A root may lack a class (a source without incorrect masks), not all of them."""
     items = []
+    if not any(os.path.isdir(os.path.join(root, name)) for name in CLASSES):
+        raise FileNotFoundError(f"{root} has none of the class folders {CLASSES}")
     for label, name in enumerate(CLASSES):
         folder = os.path.join(root, name)
+        if not os.path.isdir(folder):
+            continue
         for f in sorted(os.listdir(folder)):
             if f.lower().endswith((".jpg", ".jpeg", ".png")):
                 items.append((os.path.join(folder, f), label))
