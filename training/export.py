@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from data import MARGIN, load_crops
-from model import CLASSES, fold_batchnorm, load_model
+from model import CLASSES, MaskNet, arch_of, fold_batchnorm, load_model
 from quantize import quantize_weights
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -30,9 +30,27 @@ def sha256(path):
     return h.hexdigest()
 
 
+def last_linear(model) -> nn.Linear:
+    return model.head[-1] if isinstance(model, MaskNet) else model.net.classifier[-1]
+
+
+@torch.no_grad()
+def fold_temperature(model):
+    """A copy whose last layer divides the logits by model.temperature (calibration.py), so the
+    softmax in the graph gives the calibrated confidence the app shows."""
+    t = float(getattr(model, "temperature", 1.0))
+    model = copy.deepcopy(model)
+    layer = last_linear(model)
+    layer.weight.div_(t)
+    layer.bias.div_(t)
+    return model
+
+
 def to_onnx(model, opset=17) -> onnx.ModelProto:
-    """Plain (BN-folded) model with softmax in the graph; batch axis dynamic."""
-    net = nn.Sequential(fold_batchnorm(model), nn.Softmax(dim=1)).eval()
+    """Plain (BN-folded, temperature-folded) model with softmax in the graph; batch axis dynamic."""
+    plain = fold_batchnorm(model) if isinstance(model, MaskNet) else model
+    plain.temperature = getattr(model, "temperature", 1.0)
+    net = nn.Sequential(fold_temperature(plain), nn.Softmax(dim=1)).eval()
     size = model.input_size
     buf = io.BytesIO()
     torch.onnx.export(net, torch.zeros(1, 3, size, size), buf, opset_version=opset,
@@ -43,12 +61,19 @@ def to_onnx(model, opset=17) -> onnx.ModelProto:
     return proto
 
 
-def sidecar(path, input_size, source, old=None):
+TIERS = {"vgg16": "accurate", "vgg16_bn": "accurate", "mobilenet_v3_small": "fast"}
+
+
+def sidecar(path, model, source, model_id, version, old=None):
     """Model description for the app; keeps evaluation metrics while the file is unchanged."""
     digest = sha256(path)
     metrics = old["metrics"] if old and old.get("sha256") == digest else {}
+    input_size = model.input_size
     return {
-        "id": "mask_vgg16_224", "version": "1.0.0", "file": os.path.basename(path),
+        "id": model_id, "version": version, "file": os.path.basename(path),
+        "arch": arch_of(model), "tier": TIERS[arch_of(model)],
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "temperature": float(getattr(model, "temperature", 1.0)),
         "sha256": digest, "bytes": os.path.getsize(path),
         "input": {"name": "input", "shape": [None, 3, input_size, input_size], "layout": "NCHW",
                   "range": [0, 1], "mean": None, "std": None, "color": "RGB"},
@@ -65,7 +90,7 @@ def sidecar(path, input_size, source, old=None):
 @torch.no_grad()
 def record_reference_probs(model, weights_path, crops_dir, out_path):
     x, labels, names = load_crops(crops_dir, model.input_size)
-    probs = model(torch.from_numpy(x)).softmax(1).numpy()
+    probs = fold_temperature(model)(torch.from_numpy(x)).softmax(1).numpy()
     golden = {
         "model": os.path.basename(weights_path), "model_sha256": sha256(weights_path),
         "runtime": f"pytorch {torch.__version__} fp32", "classes": list(CLASSES),
@@ -81,7 +106,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--weights", default=DEFAULT_WEIGHTS, help="reference .pt or train.py checkpoint")
     ap.add_argument("--out-dir", default=os.path.join(REPO, "models"))
-    ap.add_argument("--stem", default="mask_vgg16_224")
+    ap.add_argument("--stem", default="mask_vgg16_224", help="file names and the sidecar's id")
+    ap.add_argument("--version", default="1.0.0", help="the sidecar's version (logged with every event)")
     ap.add_argument("--fp32-only", action="store_true", help="skip the int8 file and sidecar")
     ap.add_argument("--source", default="reference weights from ../shared/models "
                                         "(not retrained: no GPU in this session)")
@@ -106,7 +132,7 @@ def main(argv=None):
     onnx.save(quantize_weights(copy.deepcopy(fp32)), int8_path)
     json_path = os.path.join(args.out_dir, args.stem + ".int8.json")
     old = json.load(open(json_path)) if os.path.exists(json_path) else None
-    meta = sidecar(int8_path, model.input_size, args.source, old)
+    meta = sidecar(int8_path, model, args.source, args.stem, args.version, old)
     with open(json_path, "w") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")
