@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -18,14 +19,21 @@ import numpy as np
 import onnx
 import torch
 from onnx import numpy_helper
+from PIL import Image
 
 from common import FIXTURES, MODELS, REPO, SHARED, run_onnx
 
-from data import load_crops, save_tensors
+from data import list_crops, load_crops, save_tensors, to_tensor
 from model import CLASSES, load_model
 
 STEM = os.path.join(MODELS, "mask_vgg16_224.int8")
 PROB_TOL = 0.02
+# Every 8th crop of each class: 68 of 526 (41 correct, 17 incorrect, 10 none), ~8x less time than all of val.
+VAL_EVERY = 8
+# On those 68 the max |int8 - fp32| probability difference is 0.006 (on all 526, 0.030 with a 99th percentile
+# of 0.010): the fixtures' 0.02 is 3x the subset's maximum. MASKGATE_FULL_VAL=1 (all 526) uses 0.04.
+VAL_PROB_TOL = 0.02
+VAL_PROB_TOL_FULL = 0.04
 BUDGET = 24 * 1000 * 1000
 
 
@@ -35,15 +43,35 @@ class DeployedModelTest(unittest.TestCase):
         with open(STEM + ".json") as f:
             cls.meta = json.load(f)
 
-    def test_sidecar_matches_file(self):
-        with open(STEM + ".onnx", "rb") as f:
-            blob = f.read()
-        self.assertEqual(self.meta["sha256"], hashlib.sha256(blob).hexdigest())
-        self.assertEqual(self.meta["bytes"], len(blob))
-        self.assertEqual(self.meta["file"], os.path.basename(STEM) + ".onnx")
+    def test_deployed_sidecar_is_vgg16_224(self):
         self.assertEqual(self.meta["classes"], list(CLASSES))
         self.assertEqual(self.meta["input"]["shape"], [None, 3, 224, 224])
-        self.assertEqual(self.meta["output"], {"name": "probs", "softmax": True})
+
+    def test_every_model_has_a_matching_sidecar(self):
+        """Data-driven over models/*.onnx: each has a <stem>.json whose sha256, size, name and contract fit."""
+        files = sorted(f for f in os.listdir(MODELS) if f.endswith(".onnx") and not f.endswith(".fp32.onnx"))
+        self.assertIn(os.path.basename(STEM) + ".onnx", files)
+        for name in files:
+            with self.subTest(model=name):
+                with open(os.path.join(MODELS, name[:-len(".onnx")] + ".json")) as f:
+                    meta = json.load(f)
+                with open(os.path.join(MODELS, name), "rb") as f:
+                    blob = f.read()
+                self.assertEqual(meta["sha256"], hashlib.sha256(blob).hexdigest())
+                self.assertEqual(meta["bytes"], len(blob))
+                self.assertEqual(meta["file"], name)
+                self.assertEqual(meta["classes"], list(CLASSES))
+                shape = meta["input"]["shape"]
+                self.assertEqual(shape[:2], [None, 3])
+                self.assertEqual(shape[2], shape[3])
+                self.assertEqual(meta["input"]["layout"], "NCHW")
+                self.assertEqual(meta["output"], {"name": "probs", "softmax": True})
+                proto = onnx.load(os.path.join(MODELS, name))
+                (inp,), (out,) = proto.graph.input, proto.graph.output
+                self.assertEqual(inp.name, meta["input"]["name"])
+                self.assertEqual(out.name, meta["output"]["name"])
+                dims = [d.dim_param or d.dim_value for d in inp.type.tensor_type.shape.dim]
+                self.assertEqual(dims[1:], shape[1:])
 
     def test_tracked_models_fit_budget(self):
         tracked = subprocess.run(["git", "ls-files", "--others", "--cached", "--exclude-standard", "models"],
@@ -82,17 +110,32 @@ class DeployedModelTest(unittest.TestCase):
         self.assertLess(np.abs(probs - ref).max(), PROB_TOL)
 
     @unittest.skipUnless(os.path.isdir(SHARED), "../shared (reference weights and val data) not present")
-    def test_int8_and_fp32_labels_agree_on_val(self):
-        weights = os.path.join(SHARED, "models", "mask_vgg16_224.fp16.pt")
-        x, labels, names = load_crops(os.path.join(SHARED, "data", "facemask", "val"), 224)
-        with torch.no_grad():
-            model = load_model(weights)
-            fp32 = torch.cat([model(torch.from_numpy(x[i:i + 32])).argmax(1)
-                              for i in range(0, len(x), 32)]).numpy()
+    def test_int8_and_fp32_agree_on_val(self):
+        """Labels agree on >= 99 % and probabilities within VAL_PROB_TOL, int8 (onnxruntime-node) vs the fp32
+        reference weights (PyTorch), on a fixed stratified subset of val (every VAL_EVERY-th crop of each
+        class, sorted by name); MASKGATE_FULL_VAL=1 uses all 526 crops (~5 min on 2 cores instead of ~40 s)."""
+        full = os.environ.get("MASKGATE_FULL_VAL") == "1"
+        every = 1 if full else VAL_EVERY
+        root = os.path.join(SHARED, "data", "facemask", "val")
+        items = [item for label in range(len(CLASSES))
+                 for item in [it for it in list_crops(root) if it[1] == label][::every]]
+        self.assertEqual({label for _, label in items}, set(range(len(CLASSES))))
+        x = np.stack([to_tensor(Image.open(p), 224) for p, _ in items])
+        labels, names = [l for _, l in items], [os.path.relpath(p, root) for p, _ in items]
+        torch.set_num_threads(2)
+        with torch.inference_mode():
+            model = load_model(os.path.join(SHARED, "models", "mask_vgg16_224.fp16.pt"))
+            fp32 = torch.cat([model(torch.from_numpy(x[i:i + 16])).softmax(1)
+                              for i in range(0, len(x), 16)]).numpy()
         with tempfile.TemporaryDirectory() as tmp:
             save_tensors(x, labels, names, os.path.join(tmp, "val"))
-            _, probs = run_onnx(STEM + ".onnx", os.path.join(tmp, "val"), os.path.join(tmp, "p.json"))
-        self.assertGreaterEqual((probs.argmax(1) == fp32).mean(), 0.99)
+            got_names, probs = run_onnx(STEM + ".onnx", os.path.join(tmp, "val"), os.path.join(tmp, "p.json"))
+        self.assertEqual(got_names, names)
+        agreement = (probs.argmax(1) == fp32.argmax(1)).mean()
+        worst = np.abs(probs - fp32).max()
+        print(f"\nval ({len(names)} crops): label agreement {agreement:.4f}, max |int8 - fp32| {worst:.4f}", file=sys.stderr)
+        self.assertGreaterEqual(agreement, 0.99)
+        self.assertLess(worst, VAL_PROB_TOL_FULL if full else VAL_PROB_TOL)
 
 
 if __name__ == "__main__":
