@@ -1,15 +1,42 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: types, unit (vitest), model (Python), and
 # end-to-end in Debian's Chromium against the production build. Safe to run on a fresh machine.
+# Prints each phase's wall time at the end (the README's Tests section quotes them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: the browser, ffmpeg for fake-camera clips, PyTorch + onnx for the model tests.
+timings=()
+ms() { date +%s%3N; }
+fmt() { printf '%4d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+phase_name=""
+phase_start=0
+phase() {
+  # Closes the running phase (if any), opens the next one named $1.
+  local now
+  now=$(ms)
+  [ -z "$phase_name" ] || timings+=("$(fmt $((now - phase_start)))  $phase_name")
+  phase_name=${1:-}
+  phase_start=$now
+  [ -z "$phase_name" ] || echo "== $phase_name"
+}
+total_start=$(ms)
+report() {
+  phase
+  echo "== phase times"
+  printf '%s\n' "${timings[@]}"
+  echo "$(fmt $(($(ms) - total_start)))  total"
+}
+trap report EXIT
+
+# System packages: the browser, ffmpeg for fake-camera clips, PyTorch + onnx for the model tests, and
+# OpenBLAS (without it Debian's torch falls back to the reference BLAS: Linear layers ~24x slower).
+phase "system packages"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 /usr/bin/python3 -c 'import torch, torchvision' 2>/dev/null || need+=(python3-torch python3-torchvision)
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx)
+dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q 'install ok installed' || need+=(libopenblas0-pthread)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -18,15 +45,16 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # --ignore-scripts: onnxruntime-node's install script downloads GPU binaries we neither need nor can reach.
+phase "npm ci"
 npm ci --ignore-scripts --no-audit --no-fund
 
-echo "== types"
+phase "types"
 npm run typecheck
-echo "== unit tests"
+phase "unit tests"
 npx vitest run
-echo "== model tests"
+phase "model tests"
 /usr/bin/python3 -m unittest discover -s tests/model -p 'test_*.py'
-echo "== production build"
+phase "production build"
 npx vite build --logLevel warn
-echo "== end-to-end tests (Chromium)"
+phase "end-to-end tests (Chromium)"
 node --test --test-concurrency=1 tests/e2e/

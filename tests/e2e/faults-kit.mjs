@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
+import { LIVE_WAIT_MS } from './harness.mjs';
 
 /** A masked, then an unmasked person, each in view for 3 s with 1.5 s of empty frame after: an event every ~4.5 s. */
 export function entranceClip() {
@@ -39,7 +40,7 @@ export function readLogged(page) {
 }
 
 /** Waits until at least `n` events are in the log; returns them. */
-export async function waitForLogged(page, n, timeout = 30_000) {
+export async function waitForLogged(page, n, timeout = LIVE_WAIT_MS) {
   const deadline = Date.now() + timeout;
   for (;;) {
     const events = await readLogged(page);

@@ -3,7 +3,7 @@
 // is shared; each case gets a fresh context (its own storage) with its faults injected by init scripts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, serveBuild, waitForModels, watchPage } from './harness.mjs';
+import { launchBrowser, LIVE_WAIT_MS, serveBuild, waitForModels, watchPage } from './harness.mjs';
 import {
   entranceClip,
   KEEP_CAMERA_STREAMS,
@@ -58,7 +58,7 @@ test('faults: camera unplugged mid-run → "The camera stopped", events already 
   const { page, problems } = await openApp(t, KEEP_CAMERA_STREAMS);
   await page.getByTestId('start-camera').click();
   const before = await waitForLogged(page, 1);
-  await labelledFace(page).waitFor({ timeout: 15_000 });
+  await labelledFace(page).waitFor({ timeout: LIVE_WAIT_MS });
   // The device goes away: the browser ends the track (stop() alone fires no 'ended', so it is dispatched too).
   await page.evaluate(() => {
     const track = window.__cameraStreams.at(-1).getVideoTracks()[0];
@@ -83,7 +83,7 @@ test('faults: no WebGPU adapter → classifier on WASM, the status line says why
   assert.match(await page.getByTestId('backend').innerText(), /^WASM/);
   assert.match(await page.getByTestId('backend-note').innerText(), /^ \((no WebGPU adapter|this browser has no WebGPU)\)$/);
   await page.getByTestId('start-camera').click();
-  await labelledFace(page).waitFor({ timeout: 15_000 });
+  await labelledFace(page).waitFor({ timeout: LIVE_WAIT_MS });
 });
 
 test('faults: WebGPU device lost mid-run → status line says WASM and why, live keeps labelling', async (t) => {
@@ -91,7 +91,7 @@ test('faults: WebGPU device lost mid-run → status line says WASM and why, live
   // SwiftShader VGG16 session (minutes). Here the worker's 'backend' message is played into the page mid-run.
   const { page, problems } = await openApp(t, KEEP_WORKERS);
   await page.getByTestId('start-camera').click();
-  await labelledFace(page).waitFor({ timeout: 15_000 });
+  await labelledFace(page).waitFor({ timeout: LIVE_WAIT_MS });
   await page.evaluate(() => {
     const message = { type: 'backend', backend: 'wasm', reason: 'WebGPU device lost: the GPU process crashed' };
     for (const w of window.__workers) w.onmessage?.(new MessageEvent('message', { data: message }));
@@ -101,8 +101,8 @@ test('faults: WebGPU device lost mid-run → status line says WASM and why, live
   assert.match(await page.getByTestId('backend').innerText(), /^WASM/);
   const classifyText = () => page.getByTestId('status-line').innerText();
   const before = await classifyText();
-  await page.waitForFunction((b) => document.querySelector('[data-testid="status-line"]').innerText !== b, before, { timeout: 10_000 });
-  await labelledFace(page).waitFor({ timeout: 15_000 });
+  await page.waitForFunction((b) => document.querySelector('[data-testid="status-line"]').innerText !== b, before, { timeout: LIVE_WAIT_MS });
+  await labelledFace(page).waitFor({ timeout: LIVE_WAIT_MS });
   assert.deepEqual(pageErrors(problems), []);
 });
 
@@ -115,7 +115,7 @@ test('faults: IndexedDB unavailable → live detection still works, logging off 
     /^Logging is off: this browser does not allow local storage here \(.*\)\. Live and photo checks still work; nothing is recorded\.$/,
   );
   await page.getByTestId('start-camera').click();
-  await labelledFace(page).waitFor({ timeout: 15_000 });
+  await labelledFace(page).waitFor({ timeout: LIVE_WAIT_MS });
   // A person leaves and comes: the event has nowhere to go, and nothing breaks.
   await page.waitForTimeout(5_000);
   assert.equal(await page.getByTestId('live-error').count(), 0);
@@ -152,7 +152,7 @@ test('faults: IndexedDB quota exceeded while logging → oldest thumbnails prune
   await page.evaluate(() => (window.__storageFull = true));
   await page.getByTestId('start-camera').click();
   const notice = page.getByTestId('log-notice');
-  await notice.waitFor({ timeout: 30_000 });
+  await notice.waitFor({ timeout: LIVE_WAIT_MS });
   assert.match(
     await notice.innerText(),
     /Storage is full: 5 oldest face thumbnail\(s\) were deleted to make room, and new events are saved without one\. No event was lost\./,

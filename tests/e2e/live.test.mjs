@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
-import { readFaces, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
+import { LIVE_WAIT_MS, readFaces, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
 import { iou, loadScenes } from './sceneEval.mjs';
 
 const SIZE = { width: 640, height: 480 };
@@ -35,7 +35,7 @@ function faceInFrame(file, dx) {
   return [padX + x * scale - dx, padY + y * scale, w * scale, h * scale];
 }
 
-test('live: labelled faces appear within 10 s, follow the video, and are logged once per person', async () => {
+test('live: labelled faces appear, follow the video, and are logged once per person', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
   const problems = watchPage(page);
@@ -43,15 +43,16 @@ test('live: labelled faces appear within 10 s, follow the video, and are logged 
   await waitForModels(page);
   await page.getByTestId('start-camera').click();
 
+  // How fast is `npm run bench`'s job (labelLatencyMs); here a busy machine must not fail the test.
   const started = Date.now();
-  await page.locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])').first().waitFor({ timeout: 10_000 });
+  await page.locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])').first().waitFor({ timeout: LIVE_WAIT_MS });
   console.log(`first labelled face after ${Date.now() - started} ms`);
 
   // Sample the list while the clip plays: boxes must move with the pan and sit on the annotated face.
   const travel = 2 * Math.round((SIZE.width * (1 + PAN)) / 2) - SIZE.width;
   const samples = [];
   const sequence = [];
-  const deadline = Date.now() + 40_000;
+  const deadline = Date.now() + LIVE_WAIT_MS;
   while (Date.now() < deadline) {
     const faces = await readFaces(page.locator('[data-testid="live-screen"]'));
     const labelled = faces.filter((f) => f.label);
@@ -132,11 +133,11 @@ test('entrance mode: full-screen counters count each person, alert on no mask, s
   await page.waitForFunction(
     () => ['correct', 'none'].every((l) => Number(document.querySelector(`[data-testid="entrance-counters"] [data-label="${l}"]`)?.getAttribute('data-count')) >= 1),
     null,
-    { timeout: 40_000 },
+    { timeout: LIVE_WAIT_MS },
   );
   assert.equal(await count('incorrect'), 0);
   // A person logged without a mask flashed the screen (the class stays on for 0.7 s, so poll for it).
-  const flashed = await page.waitForFunction(() => document.querySelector('[data-testid="live-screen"]')?.classList.contains('alert-flash'), null, { timeout: 30_000 }).then(() => true, () => false);
+  const flashed = await page.waitForFunction(() => document.querySelector('[data-testid="live-screen"]')?.classList.contains('alert-flash'), null, { timeout: LIVE_WAIT_MS }).then(() => true, () => false);
   assert.ok(flashed, 'no alert flash for a person without a mask');
   assert.ok((await page.evaluate(() => window.__wakeLocks)) >= 1, 'no wake lock requested');
   await page.getByTestId('entrance-toggle').click();

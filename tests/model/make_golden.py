@@ -1,5 +1,5 @@
-"""Write tests/fixtures/golden/<stem>.facemask-real-val.fp32.json: the fp32 ONNX model's label for
-each facemask-real val crop (names only, no image data), from training/pipeline.sh's probabilities.
+"""Write tests/fixtures/golden/<stem>.facemask-real-val.fp32.json: the fp32 ONNX model's probabilities
+for each facemask-real val crop (names and numbers only, no image data), from training/pipeline.sh.
     make_golden.py --tensors /tmp/maskgate-eval.XXXX
 """
 import argparse
@@ -21,11 +21,12 @@ def main():
     for stem in args.stems.split(","):
         with open(os.path.join(args.tensors, f"probs.{stem}.onnx_fp32.facemask-real-val.json")) as f:
             probs = json.load(f)
-        labels = [CLASSES[max(range(3), key=p.__getitem__)] for p in probs["probs"]]
+        rounded = [[round(v, 5) for v in p] for p in probs["probs"]]
         with open(os.path.join(out_dir, f"{stem}.facemask-real-val.fp32.json"), "w") as f:
-            json.dump({"model": f"{stem}.fp32.onnx", "names": probs["names"], "labels": labels}, f)
+            json.dump({"model": f"{stem}.fp32.onnx", "classes": list(CLASSES), "names": probs["names"],
+                       "probs": rounded}, f)
             f.write("\n")
-        print(stem, len(labels))
+        print(stem, len(rounded))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ reference_probs.<stem>.json is written by training/export.py from the fp32 PyTor
 its temperature). PROB_TOL: the pipeline measured max |int8 - fp32| of 0.006 on these 13 fixtures
 for the v1 VGG16 and a val 99th percentile of 0.010; 0.02 is loose enough for runtime/BLAS
 differences and tight enough that a model not exported from those weights fails.
-The golden fp32 labels on facemask-real val are committed (tests/fixtures/golden/, written by
+The fp32 outputs on facemask-real val are committed (tests/fixtures/golden/, written by
 tests/model/make_golden.py from the pipeline's fp32 ONNX run): the fp32 files are not tracked.
 """
 import glob
@@ -13,19 +13,25 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import unittest
 
 import numpy as np
 import onnx
 from onnx import numpy_helper
+from PIL import Image
 
 from common import FIXTURES, MODELS, REPO, SHARED, run_onnx
 
-from data import load_crops, save_tensors
+from data import list_crops, load_crops, save_tensors, to_tensor
 from model import CLASSES
 
 PROB_TOL = 0.02
+# Real val: every 4th crop of each class for the VGG16 in CI (131 of 525). The v1 file's worst
+# |int8 - fp32| on 526 val crops was 0.030 (99th percentile 0.010), hence 0.05 for any crop.
+VGG_EVERY = 4
+VAL_PROB_TOL = 0.05
 BUDGET = 24 * 1000 * 1000
 GOLDEN = os.path.join(REPO, "tests", "fixtures", "golden")
 # Dense + conv layers per architecture: 13 convs + 3 dense; MobileNetV3-small 52 convs + 2 dense.
@@ -104,19 +110,37 @@ class DeployedModelsTest(unittest.TestCase):
 
     @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "data", "facemask-real")),
                          "../shared/data/facemask-real not present")
-    def test_int8_and_fp32_labels_agree_on_real_val(self):
-        x, labels, names = load_crops(os.path.join(SHARED, "data", "facemask-real", "val"), 224)
-        with tempfile.TemporaryDirectory() as tmp:
-            save_tensors(x, labels, names, os.path.join(tmp, "val"))
-            for stem in stems():
-                with self.subTest(stem):
-                    with open(os.path.join(GOLDEN, f"{stem}.facemask-real-val.fp32.json")) as f:
-                        golden = json.load(f)
+    def test_int8_and_fp32_agree_on_real_val(self):
+        """Labels agree on >= 99 % and probabilities within VAL_PROB_TOL, int8 (onnxruntime-node) vs the
+        fp32 model's committed outputs. The fast tier runs on all 525 crops (seconds); the VGG16 on every
+        VGG_EVERY-th crop of each class (~25 s instead of ~90 s on 2 idle cores) unless MASKGATE_FULL_VAL=1.
+        training/reports/REPORT.md has the full-set agreement of both."""
+        full = os.environ.get("MASKGATE_FULL_VAL") == "1"
+        root = os.path.join(SHARED, "data", "facemask-real", "val")
+        items = list_crops(root)
+        for stem in stems():
+            with self.subTest(stem):
+                meta = json.load(open(os.path.join(MODELS, stem + ".int8.json")))
+                every = 1 if full or meta["tier"] == "fast" else VGG_EVERY
+                chosen = [it for label in range(len(CLASSES)) for it in [i for i in items if i[1] == label][::every]]
+                names = [os.path.relpath(p, root) for p, _ in chosen]
+                with open(os.path.join(GOLDEN, f"{stem}.facemask-real-val.fp32.json")) as f:
+                    golden = json.load(f)
+                ref = dict(zip(golden["names"], golden["probs"]))
+                self.assertEqual(len(ref), len(items))
+                x = np.stack([to_tensor(Image.open(p), 224) for p, _ in chosen])
+                with tempfile.TemporaryDirectory() as tmp:
+                    save_tensors(x, [l for _, l in chosen], names, os.path.join(tmp, "val"))
                     got, probs = run_onnx(os.path.join(MODELS, stem + ".int8.onnx"), os.path.join(tmp, "val"),
                                           os.path.join(tmp, "p.json"))
-                    self.assertEqual(got, golden["names"])
-                    fp32 = np.array([CLASSES.index(c) for c in golden["labels"]])
-                    self.assertGreaterEqual((probs.argmax(1) == fp32).mean(), 0.99)
+                self.assertEqual(got, names)
+                fp32 = np.array([ref[n] for n in names])
+                agreement = (probs.argmax(1) == fp32.argmax(1)).mean()
+                worst = np.abs(probs - fp32).max()
+                print(f"\n{stem} real val ({len(names)} crops): label agreement {agreement:.4f}, "
+                      f"max |int8 - fp32| {worst:.4f}", file=sys.stderr)
+                self.assertGreaterEqual(agreement, 0.99)
+                self.assertLess(worst, VAL_PROB_TOL)
 
 
 if __name__ == "__main__":

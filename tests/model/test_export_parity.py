@@ -37,6 +37,7 @@ def bn_model_with_stats(x):
 class ExportParityTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        torch.set_num_threads(2)
         cls.tmp = tempfile.TemporaryDirectory()
         cls.x, cls.labels, cls.names = load_crops(FIXTURES, SIZE)
         cls.model = bn_model_with_stats(cls.x)
