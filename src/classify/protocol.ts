@@ -1,7 +1,5 @@
 // The one message protocol between the main thread and the classifier worker. Both sides import it.
-
-export const CLASS_NAMES = ['correct', 'incorrect', 'none'] as const;
-export type MaskClass = (typeof CLASS_NAMES)[number];
+import { CLASS_NAMES, type MaskClass } from './classes';
 
 export type Backend = 'webgpu' | 'wasm';
 

@@ -5,9 +5,10 @@ import { LogUnavailableError, openLog, type LogDb } from './db';
 import { complianceRate } from './query';
 import { upgradeToV1, type LogDatabase } from './schema';
 import { freshLogs, makeEvent } from './testLog';
-import { DEFAULT_SETTINGS, type Label } from './types';
+import type { MaskClass } from '../classify/classes';
+import { DEFAULT_SETTINGS } from './types';
 
-const LABELS: Label[] = ['correct', 'incorrect', 'none'];
+const LABELS: MaskClass[] = ['correct', 'incorrect', 'none'];
 const freshLog = freshLogs('test');
 
 /** Seeds `n` events 1 s apart from t = 1_000_000, classes in rotation, in one transaction. */
@@ -140,7 +141,7 @@ describe('queries', () => {
     const log = await freshLog();
     // fake-indexeddb inserts slowly; 20 000 events show the bound as well as 100 000.
     await seed(log, 20_000);
-    const filter = { labels: ['none', 'incorrect'] as Label[] };
+    const filter = { labels: ['none', 'incorrect'] as MaskClass[] };
     const started = performance.now();
     const middle = await log.page(filter, 50, { time: 1_000_000 + 10_000 * 1000, id: 10_001 });
     const next = await log.page(filter, 50, middle.next);

@@ -5,7 +5,7 @@ import { csvCell, exportCsv } from './exportCsv';
 import { exportJson, toExportedEvent } from './exportJson';
 import { importJson, MAX_IMPORT_BYTES, validateLogJson } from './importJson';
 import { freshLogs, makeEvent } from './testLog';
-import type { Label } from './types';
+import type { MaskClass } from '../classify/classes';
 
 const freshLog = freshLogs('io');
 
@@ -76,7 +76,7 @@ describe('JSON import validation', () => {
 
   it('names the bad event and field', () => {
     const events = Array.from({ length: 20 }, validEvent);
-    events[16] = { ...validEvent(), label: 'maybe' as Label };
+    events[16] = { ...validEvent(), label: 'maybe' as MaskClass };
     rejects(file(events), 'event 17: label must be correct, incorrect or none');
   });
 

@@ -1,4 +1,4 @@
-import { isMaskClass } from '../track/classes';
+import { isMaskClass } from '../classify/classes';
 import type { LogDb } from './db';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportedEvent } from './exportJson';
 

@@ -1,6 +1,6 @@
 // The faces now shown, as accessible text. data-label / data-score / data-box are stable hooks for tests
 // and assistive tools; data-box is x,y,w,h in source-image pixels.
-import { CLASS_TEXT } from '../../classify/labels';
+import { CLASS_TEXT } from '../../classify/classes';
 import type { ShownFace } from './faces';
 
 export function FaceList({ faces, emptyText, label }: { faces: ShownFace[]; emptyText: string; label: string }) {

@@ -1,5 +1,5 @@
 // Draws face boxes with label and confidence onto a canvas; `scale` maps source pixels to canvas pixels.
-import { CLASS_COLOUR, CLASS_SHORT } from '../../classify/labels';
+import { CLASS_COLOUR, CLASS_SHORT } from '../../classify/classes';
 import type { ShownFace } from './faces';
 
 const PENDING_COLOUR = '#9aa4b2';

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CLASS_SHORT } from '../../classify/labels';
+import { CLASS_NAMES, CLASS_SHORT, type MaskClass } from '../../classify/classes';
 import type { LogDb } from '../../log/db';
 import { exportCsv } from '../../log/exportCsv';
 import { exportJson } from '../../log/exportJson';
 import { importJson } from '../../log/importJson';
 import { complianceRate, type BucketUnit, type Counts, type HistogramBucket, type PageCursor } from '../../log/query';
-import type { EventFilter, Label, LogEvent, Settings } from '../../log/types';
-import { MASK_CLASSES } from '../../track/classes';
+import type { EventFilter, LogEvent, Settings } from '../../log/types';
 import { HistoryChart } from './HistoryChart';
 import { HistoryList } from './HistoryList';
 import { HistorySettings } from './HistorySettings';
@@ -44,7 +43,7 @@ export function HistoryScreen({ db, unavailableReason }: HistoryScreenProps) {
 }
 
 function HistoryView({ db }: { db: LogDb }) {
-  const [labels, setLabels] = useState<readonly Label[]>(MASK_CLASSES);
+  const [labels, setLabels] = useState<readonly MaskClass[]>(CLASS_NAMES);
   const [fromText, setFromText] = useState('');
   const [toText, setToText] = useState('');
   const [unit, setUnit] = useState<BucketUnit>('day');
@@ -113,8 +112,8 @@ function HistoryView({ db }: { db: LogDb }) {
     setMessage(text ?? null);
   };
 
-  const toggleLabel = (label: Label, on: boolean) => {
-    setLabels(MASK_CLASSES.filter((l) => (l === label ? on : labels.includes(l))));
+  const toggleLabel = (label: MaskClass, on: boolean) => {
+    setLabels(CLASS_NAMES.filter((l) => (l === label ? on : labels.includes(l))));
     resetPaging();
   };
 
@@ -168,7 +167,7 @@ function HistoryView({ db }: { db: LogDb }) {
 
       <fieldset class="history-filters">
         <legend>Filters</legend>
-        {MASK_CLASSES.map((label) => (
+        {CLASS_NAMES.map((label) => (
           <label key={label} class={`history-filter-${label}`}>
             <input
               type="checkbox"
@@ -202,7 +201,7 @@ function HistoryView({ db }: { db: LogDb }) {
 
       {counts && (
         <dl class="history-counts" data-testid="history-counts">
-          {MASK_CLASSES.map((label) => (
+          {CLASS_NAMES.map((label) => (
             <div key={label} class={`history-count history-count-${label}`} data-label={label}>
               <dt>{CLASS_SHORT[label]}</dt>
               <dd data-testid={`history-count-${label}`}>{counts[label]}</dd>

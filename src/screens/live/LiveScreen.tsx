@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Engine, EngineState } from '../../app/engine';
 import { CameraError, listCameras, openCamera, type Facing } from '../../camera/camera';
-import type { MaskClass } from '../../classify/protocol';
-import { CLASS_SHORT } from '../../classify/labels';
+import type { MaskClass } from '../../classify/classes';
+import { CLASS_SHORT } from '../../classify/classes';
 import type { TrackEvent } from '../../track/tracker';
 import { drawFaces } from '../common/drawFaces';
 import { FaceList } from '../common/FaceList';

@@ -2,7 +2,7 @@
 // bounded rate, never awaited by the frame loop) → events. Drawing is left to the screen.
 import type { ClassifierClient } from '../../classify/classifierClient';
 import { cropFaces } from '../../classify/cropImage';
-import { predictionAt } from '../../classify/labels';
+import { predictionAt } from '../../classify/prediction';
 import type { FaceFinder } from '../../detect/faceDetector';
 import { Tracker, type TrackEvent, type TrackView } from '../../track/tracker';
 
