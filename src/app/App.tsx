@@ -6,7 +6,7 @@ import { HistoryScreen } from '../screens/history/HistoryScreen';
 import { LiveScreen, type EventCrops } from '../screens/live/LiveScreen';
 import { PhotoScreen } from '../screens/photo/PhotoScreen';
 import type { TrackEvent } from '../track/tracker';
-import { Engine, type EngineState } from './engine';
+import { Models, type ModelsState } from '../pipeline/models';
 import { LoadingBanner } from './LoadingBanner';
 import { loadPreferences, savePreferences, type Preferences } from './preferences';
 import { useLog } from './useLog';
@@ -21,22 +21,22 @@ const SCREENS: { id: Screen; title: string }[] = [
 
 export function App() {
   const [prefs, setPrefs] = useState<Preferences>(loadPreferences);
-  const engine = useMemo(() => new Engine(prefs), []);
-  const [state, setState] = useState<EngineState>(engine.state);
+  const models = useMemo(() => new Models(prefs), []);
+  const [state, setState] = useState<ModelsState>(models.state);
   const [screen, setScreen] = useState<Screen>('live');
   const [update, setUpdate] = useState<UpdateHandle | null>(null);
   const [offlineReady, setOfflineReady] = useState(false);
   const [log, logControls] = useLog();
   const [logNotice, setLogNotice] = useState<string | null>(null);
 
-  useEffect(() => engine.subscribe(setState), [engine]);
+  useEffect(() => models.subscribe(setState), [models]);
   useEffect(() => registerServiceWorker(setUpdate, () => setOfflineReady(true)), []);
 
   const changePrefs = (patch: Partial<Preferences>) => {
     const next = { ...prefs, ...patch };
     setPrefs(next);
     savePreferences(next);
-    if (patch.detectorModel) engine.setDetectorModel(patch.detectorModel);
+    if (patch.detectorModel) models.setDetectorModel(patch.detectorModel);
   };
 
   const logEvents = (events: TrackEvent[], camera: string, crops: EventCrops) => {
@@ -117,7 +117,7 @@ export function App() {
       <main>
         {screen === 'live' && (
           <LiveScreen
-            engine={engine}
+            models={models}
             state={state}
             keepThumbnails={log.settings.thumbnails}
             soundAlerts={log.settings.soundAlerts}
@@ -126,7 +126,7 @@ export function App() {
             onUsePhotos={() => setScreen('photo')}
           />
         )}
-        {screen === 'photo' && <PhotoScreen engine={engine} state={state} />}
+        {screen === 'photo' && <PhotoScreen models={models} state={state} />}
         {screen === 'history' && <HistoryScreen db={log.db} unavailableReason={log.unavailable ?? undefined} />}
       </main>
       <footer class="app-footer">

@@ -1,6 +1,6 @@
 // Draws face boxes with label and confidence onto a canvas; `scale` maps source pixels to canvas pixels.
 import { CLASS_COLOUR, CLASS_SHORT } from '../../classify/classes';
-import type { ShownFace } from './faces';
+import type { ShownFace } from '../../pipeline/shownFace';
 
 const PENDING_COLOUR = '#9aa4b2';
 

@@ -1,16 +1,16 @@
 // Live mode: camera picker, start/stop, the video with an aligned overlay, the faces as text, and a
 // status line (backend, detection fps, classification ms).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Engine, EngineState } from '../../app/engine';
+import type { Models, ModelsState } from '../../pipeline/models';
 import { CameraError, listCameras, openCamera, type Facing } from '../../camera/camera';
 import type { MaskClass } from '../../classify/classes';
 import { CLASS_SHORT } from '../../classify/classes';
 import type { TrackEvent } from '../../track/tracker';
 import { drawFaces } from '../common/drawFaces';
 import { FaceList } from '../common/FaceList';
-import type { ShownFace } from '../common/faces';
+import type { ShownFace } from '../../pipeline/shownFace';
 import { AlertThrottle, keepScreenAwake, playAlertTone } from './alerts';
-import { LiveLoop, type LiveFrame } from './liveLoop';
+import { LiveLoop, type LiveFrame } from '../../pipeline/liveLoop';
 
 const LIST_REFRESH_MS = 250;
 const FLASH_MS = 700;
@@ -19,8 +19,8 @@ const FLASH_MS = 700;
 export type EventCrops = Map<number, Uint8ClampedArray>;
 
 interface Props {
-  engine: Engine;
-  state: EngineState;
+  models: Models;
+  state: ModelsState;
   /** Thumbnails of logged faces are kept only when the user turned them on. */
   keepThumbnails: boolean;
   soundAlerts: boolean;
@@ -31,7 +31,7 @@ interface Props {
 
 const ZERO_COUNTS: Record<MaskClass, number> = { correct: 0, incorrect: 0, none: 0 };
 
-export function LiveScreen({ engine, state, keepThumbnails, soundAlerts, onSoundAlertsChange, onEvents, onUsePhotos }: Props) {
+export function LiveScreen({ models, state, keepThumbnails, soundAlerts, onSoundAlertsChange, onEvents, onUsePhotos }: Props) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
   const loopRef = useRef<LiveLoop | null>(null);
@@ -148,8 +148,8 @@ export function LiveScreen({ engine, state, keepThumbnails, soundAlerts, onSound
       const video = videoRef.current!;
       video.srcObject = stream;
       await video.play();
-      const [finder, ready] = await Promise.all([engine.faceFinder(), engine.classifier.ready]);
-      const loop = new LiveLoop(video, finder, engine.classifier, ready.model.inputSize, {
+      const [finder, ready] = await Promise.all([models.faceFinder(), models.classifier.ready]);
+      const loop = new LiveLoop(video, finder, models.classifier, ready.model.inputSize, {
         onFrame: drawFrame,
         onEvents: handleEvents,
         onError: (message) => setError({ message, offerPhotos: false }),
@@ -266,7 +266,7 @@ export function LiveScreen({ engine, state, keepThumbnails, soundAlerts, onSound
         {' · '}
         <span>{running ? `${stats.fps.toFixed(1)} fps detection (${stats.detectMs.toFixed(0)} ms)` : 'camera off'}</span>
         {' · '}
-        <span>classify {engine.classifier.lastMs ? `${engine.classifier.lastMs.toFixed(0)} ms` : '—'}</span>
+        <span>classify {models.classifier.lastMs ? `${models.classifier.lastMs.toFixed(0)} ms` : '—'}</span>
       </p>
       {running && <FaceList faces={faces} label="Faces in view" emptyText="No face in view." />}
     </section>

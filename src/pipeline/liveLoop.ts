@@ -1,10 +1,10 @@
 // The live pipeline, one video frame at a time: detect (main thread) → track → classify (worker, at a
 // bounded rate, never awaited by the frame loop) → events. Drawing is left to the screen.
-import type { ClassifierClient } from '../../classify/classifierClient';
-import { cropFaces } from '../../classify/cropImage';
-import { predictionAt } from '../../classify/prediction';
-import type { FaceFinder } from '../../detect/faceDetector';
-import { Tracker, type TrackEvent, type TrackView } from '../../track/tracker';
+import type { ClassifierClient } from '../classify/classifierClient';
+import { cropFaces } from '../classify/cropImage';
+import { predictionAt } from '../classify/prediction';
+import type { FaceFinder } from '../detect/faceDetector';
+import { Tracker, type TrackEvent, type TrackView } from '../track/tracker';
 
 /** Each face is re-classified at most this often. */
 export const RECLASSIFY_MS = 400;

@@ -1,5 +1,6 @@
-// Loads the two models once per page and tells the screens how far along they are. Screens never
-// load models themselves, so switching screens costs nothing and a failed model is reported once.
+// The two models (face detector, mask classifier), loaded once per page, and how far along they are.
+// Screens never load models themselves, so switching screens costs nothing and a failed model is
+// reported once.
 import { ClassifierClient, ClassifierLoadError } from '../classify/classifierClient';
 import type { Backend } from '../classify/protocol';
 import { createFaceFinder, type DetectorModel, type FaceFinder } from '../detect/faceDetector';
@@ -11,7 +12,7 @@ export interface LoadProgress {
   total: number | null;
 }
 
-export interface EngineState {
+export interface ModelsState {
   classifier: 'loading' | 'ready' | 'error';
   detector: 'loading' | 'ready' | 'error';
   progress: LoadProgress | null;
@@ -30,10 +31,10 @@ export const DETECTOR_FILES: Record<DetectorModel, string> = {
   full: 'face_detection_full_range.tflite',
 };
 
-type Listener = (s: EngineState) => void;
+type Listener = (s: ModelsState) => void;
 
-export class Engine {
-  state: EngineState = {
+export class Models {
+  state: ModelsState = {
     classifier: 'loading',
     detector: 'loading',
     progress: null,
@@ -125,7 +126,7 @@ export class Engine {
     return p;
   }
 
-  private set(patch: Partial<EngineState>): void {
+  private set(patch: Partial<ModelsState>): void {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l(this.state);
   }
