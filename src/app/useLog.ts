@@ -5,6 +5,7 @@ import { openLog, type LogDb } from '../log/db';
 import { requestPersistentStorage } from '../log/storage';
 import type { Settings } from '../log/types';
 import { DEFAULT_SETTINGS } from '../log/types';
+import { errorText } from '../errorText';
 
 export interface LogState {
   db: LogDb | null;
@@ -37,7 +38,7 @@ export function useLog(): [LogState, LogControls] {
       (e: unknown) =>
         setState((s) => ({
           ...s,
-          unavailable: `Logging is off: this browser does not allow local storage here (${e instanceof Error ? e.message : String(e)}). Live and photo checks still work; nothing is recorded.`,
+          unavailable: `Logging is off: this browser does not allow local storage here (${errorText(e)}). Live and photo checks still work; nothing is recorded.`,
         })),
     );
     return () => db?.close();

@@ -2,7 +2,7 @@
 // and turns classify requests into promises. Callers check `busy` so the page never waits on it.
 import type { Backend, FromWorker, ReadyMessage, ToWorker } from './protocol';
 import { isFromWorker } from './protocol';
-import { CLASSIFIER_MODEL, CLASSIFIER_SIDECAR } from './modelFiles';
+import { CLASSIFIER_MODEL, ORT_WASM } from '../servedFiles';
 
 export interface ClassifierEvents {
   onProgress?(stage: 'download' | 'compile', file: string, loaded: number, total: number | null): void;
@@ -45,9 +45,9 @@ export class ClassifierClient {
     const abs = (p: string) => new URL(p, base).href;
     this.send({
       type: 'init',
-      modelUrl: abs(`models/${CLASSIFIER_MODEL}`),
-      sidecarUrl: abs(`models/${CLASSIFIER_SIDECAR}`),
-      wasmPaths: { mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'), wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm') },
+      modelUrl: abs(CLASSIFIER_MODEL.model),
+      sidecarUrl: abs(CLASSIFIER_MODEL.sidecar),
+      wasmPaths: { mjs: abs(ORT_WASM.mjs), wasm: abs(ORT_WASM.wasm) },
       preferWebGpu: options.preferWebGpu ?? true,
       numThreads: Math.min(4, navigator.hardwareConcurrency || 1),
     });
@@ -64,12 +64,6 @@ export class ClassifierClient {
       this.pending.set(id, { resolve, reject });
       this.send({ type: 'classify', id, size, count, rgba }, [rgba]);
     });
-  }
-
-  dispose(): void {
-    this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(new Error('classifier stopped'));
-    this.pending.clear();
   }
 
   private send(msg: ToWorker, transfer: Transferable[] = []): void {

@@ -51,7 +51,6 @@ export interface ReadyMessage {
   fallbackReason: string | null;
   model: { id: string; version: string; inputSize: number };
   threads: number;
-  sessionMs: number;
 }
 
 export interface ResultMessage {

@@ -5,6 +5,7 @@ import { getSettings, setSettings } from './settings';
 import { allOrNothing } from './tx';
 import type { EventFilter, NewLogEvent, Settings } from './types';
 import { addEvent, purgeOldestThumbnails } from './write';
+import { errorText } from '../errorText';
 
 const DAY_MS = 86_400_000;
 
@@ -38,7 +39,7 @@ export async function openLog(options: OpenLogOptions = {}): Promise<LogDb> {
     });
     return new LogDb(db);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorText(cause);
     throw new LogUnavailableError(`The local log could not be opened: ${reason}`, { cause });
   }
 }

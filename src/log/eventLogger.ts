@@ -3,6 +3,7 @@
 import type { TrackEvent } from '../track/tracker';
 import type { LogDb } from './db';
 import { logEventFromTrack } from './fromTrack';
+import { errorText } from '../errorText';
 
 export interface LoggedContext {
   camera: string;
@@ -38,7 +39,7 @@ export async function logTrackEvents(db: LogDb, events: readonly TrackEvent[], c
       outcome.thumbnailsPurged += result.thumbnailsPurged;
       if (result.thumbnailDropped) outcome.thumbnailsDropped++;
     } catch (e) {
-      outcome.errors.push(e instanceof Error ? e.message : String(e));
+      outcome.errors.push(errorText(e));
     }
   }
   return outcome;

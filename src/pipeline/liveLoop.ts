@@ -5,6 +5,7 @@ import { cropFaces } from '../classify/cropImage';
 import { predictionAt } from '../classify/prediction';
 import type { FaceFinder } from '../detect/faceDetector';
 import { Tracker, type TrackEvent, type TrackView } from '../track/tracker';
+import { errorText } from '../errorText';
 
 /** Each face is re-classified at most this often. */
 export const RECLASSIFY_MS = 400;
@@ -97,7 +98,7 @@ export class LiveLoop {
         this.classifyDue(now, width, height);
         this.handlers.onFrame({ timestamp: now, tracks: this.tracker.activeTracks, width, height, detectFps: this.fps, detectMs });
       } catch (e) {
-        this.handlers.onError(`Face detection failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.handlers.onError(`Face detection failed: ${errorText(e)}`);
       }
     }
     this.schedule();
@@ -120,7 +121,7 @@ export class LiveLoop {
     this.classifier.classify(rgba, this.inputSize, due.length).then(
       (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
       // A failed batch is retried for those faces after RECLASSIFY_MS; say why once.
-      (e: unknown) => this.handlers.onError(`Classification failed: ${e instanceof Error ? e.message : String(e)}`),
+      (e: unknown) => this.handlers.onError(`Classification failed: ${errorText(e)}`),
     );
   }
 }

@@ -4,6 +4,8 @@
 import { ClassifierClient, ClassifierLoadError } from '../classify/classifierClient';
 import type { Backend } from '../classify/protocol';
 import { createFaceFinder, type DetectorModel, type FaceFinder } from '../detect/faceDetector';
+import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR } from '../servedFiles';
+import { errorText } from '../errorText';
 
 export interface LoadProgress {
   file: string;
@@ -25,11 +27,6 @@ export interface ModelsState {
   /** What failed to load, naming the file and why. */
   errors: string[];
 }
-
-export const DETECTOR_FILES: Record<DetectorModel, string> = {
-  short: 'face_detection_short_range.tflite',
-  full: 'face_detection_full_range.tflite',
-};
 
 type Listener = (s: ModelsState) => void;
 
@@ -76,7 +73,7 @@ export class Models {
         const text =
           e instanceof ClassifierLoadError && e.file
             ? `Classifier model ${e.file} failed to load: ${e.message}`
-            : `Classifier failed to load: ${e instanceof Error ? e.message : String(e)}`;
+            : `Classifier failed to load: ${errorText(e)}`;
         this.set({ classifier: 'error', progress: null, errors: [...this.state.errors, text] });
       },
     );
@@ -99,13 +96,14 @@ export class Models {
     const model = this.detectorModel;
     let p = this.finders.get(model);
     if (!p) {
-      const file = DETECTOR_FILES[model];
+      const path = DETECTOR_MODELS[model];
+      const file = path.slice(path.lastIndexOf('/') + 1);
       const base = document.baseURI;
       this.set({ detector: 'loading' });
       p = createFaceFinder({
         model,
-        wasmBaseUrl: new URL('mediapipe', base).href,
-        modelUrl: new URL(`models/${file}`, base).href,
+        wasmBaseUrl: new URL(MEDIAPIPE_WASM_DIR, base).href,
+        modelUrl: new URL(path, base).href,
       });
       p.then(
         () => this.set({ detector: 'ready' }),

@@ -10,6 +10,7 @@ import { HistoryChart } from './HistoryChart';
 import { HistoryList } from './HistoryList';
 import { HistorySettings } from './HistorySettings';
 import { downloadBlob, formatPercent, fromDateTimeLocal, toDateTimeLocal } from './format';
+import { errorText } from '../../errorText';
 
 export const PAGE_SIZE = 50;
 
@@ -20,10 +21,6 @@ export interface HistoryScreenProps {
   unavailableReason?: string;
 }
 
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The private event log: filters, counts, chart, a cursor-paged list (50 per

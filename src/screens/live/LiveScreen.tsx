@@ -11,6 +11,7 @@ import { FaceList } from '../common/FaceList';
 import type { ShownFace } from '../../pipeline/shownFace';
 import { AlertThrottle, keepScreenAwake, playAlertTone } from './alerts';
 import { LiveLoop, type LiveFrame } from '../../pipeline/liveLoop';
+import { errorText } from '../../errorText';
 
 const LIST_REFRESH_MS = 250;
 const FLASH_MS = 700;
@@ -162,7 +163,7 @@ export function LiveScreen({ models, state, keepThumbnails, soundAlerts, onSound
     } catch (e) {
       stop();
       if (e instanceof CameraError) setError({ message: e.message, offerPhotos: true });
-      else setError({ message: e instanceof Error ? e.message : String(e), offerPhotos: false });
+      else setError({ message: errorText(e), offerPhotos: false });
     } finally {
       setStarting(false);
     }

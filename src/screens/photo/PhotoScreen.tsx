@@ -7,6 +7,7 @@ import { FaceList } from '../common/FaceList';
 import type { ShownFace } from '../../pipeline/shownFace';
 import { analysePhoto } from '../../pipeline/analysePhoto';
 import { decodePhoto, PhotoError, type DecodedPhoto } from '../../pipeline/decodePhoto';
+import { errorText } from '../../errorText';
 
 interface PhotoResult {
   id: number;
@@ -51,7 +52,7 @@ export function PhotoScreen({ models, state }: { models: Models; state: ModelsSt
       const message =
         e instanceof PhotoError
           ? e.message
-          : `${file.name}: analysis failed — ${e instanceof Error ? e.message : String(e)}`;
+          : `${file.name}: analysis failed — ${errorText(e)}`;
       update(id, { status: 'error', message });
     }
   };
