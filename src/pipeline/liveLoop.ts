@@ -1,6 +1,6 @@
 // The live pipeline, one video frame at a time: detect (main thread) → track → classify (worker, at a
 // bounded rate, never awaited by the frame loop) → events. Drawing is left to the screen.
-import type { ClassifierClient } from '../classify/classifierClient';
+import { ClassifierStoppedError, type ClassifierClient } from '../classify/classifierClient';
 import { cropFaces } from '../classify/cropImage';
 import { predictionAt } from '../classify/prediction';
 import type { FaceFinder } from '../detect/faceDetector';
@@ -120,8 +120,11 @@ export class LiveLoop {
     if (this.keepCrops) this.rememberCrops(due, rgba);
     this.classifier.classify(rgba, this.inputSize, due.length).then(
       (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
-      // A failed batch is retried for those faces after RECLASSIFY_MS; say why once.
-      (e: unknown) => this.handlers.onError(`Classification failed: ${errorText(e)}`),
+      // A failed batch is retried for those faces after RECLASSIFY_MS; say why. A stopped worker is not
+      // this loop's to report: the model holder says it is restarting (or gave up).
+      (e: unknown) => {
+        if (!(e instanceof ClassifierStoppedError)) this.handlers.onError(`Classification failed: ${errorText(e)}`);
+      },
     );
   }
 }

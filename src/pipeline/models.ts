@@ -24,7 +24,11 @@ export interface ModelsState {
   modelId: string | null;
   modelVersion: string | null;
   inputSize: number;
-  /** What failed to load, naming the file and why. */
+  /** Worker time of the latest classified batch, ms; null before the first. */
+  classifyMs: number | null;
+  /** Why the classifier worker is being restarted, while it is. */
+  restarting: string | null;
+  /** What failed to load (or stopped for good), naming the file and why. */
   errors: string[];
 }
 
@@ -41,6 +45,8 @@ export class Models {
     modelId: null,
     modelVersion: null,
     inputSize: 224,
+    classifyMs: null,
+    restarting: null,
     errors: [],
   };
   readonly classifier: ClassifierClient;
@@ -54,6 +60,16 @@ export class Models {
       {
         onProgress: (stage, file, loaded, total) => this.set({ progress: { stage, file, loaded, total } }),
         onBackendChange: (backend, reason) => this.set({ backend, backendNote: reason }),
+        onResult: (ms, backend) => this.set({ classifyMs: ms, backend }),
+        onStopped: (reason, restarting) =>
+          restarting
+            ? this.set({ restarting: reason })
+            : this.set({
+                classifier: 'error',
+                restarting: null,
+                errors: [...this.state.errors, `${reason} Press Retry to reload the page and start it again.`],
+              }),
+        onRestarted: () => this.set({ restarting: null, progress: null }),
       },
       { preferWebGpu: options.preferWebGpu },
     );

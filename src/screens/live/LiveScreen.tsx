@@ -267,7 +267,13 @@ export function LiveScreen({ models, state, keepThumbnails, soundAlerts, onSound
         {' · '}
         <span>{running ? `${stats.fps.toFixed(1)} fps detection (${stats.detectMs.toFixed(0)} ms)` : 'camera off'}</span>
         {' · '}
-        <span>classify {models.classifier.lastMs ? `${models.classifier.lastMs.toFixed(0)} ms` : '—'}</span>
+        <span data-testid="classify-ms">classify {state.classifyMs !== null ? `${state.classifyMs.toFixed(0)} ms` : '—'}</span>
+        {state.restarting && (
+          <span data-testid="classifier-restarting" role="status">
+            {' · '}
+            restarting the classifier: {state.restarting}
+          </span>
+        )}
       </p>
       {running && <FaceList faces={faces} label="Faces in view" emptyText="No face in view." />}
     </section>
