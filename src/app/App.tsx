@@ -1,15 +1,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { logTrackEvents } from '../log/eventLogger';
-import { cropToJpeg } from '../log/thumbnail';
 import { registerServiceWorker, type UpdateHandle } from '../pwa/registerServiceWorker';
 import { HistoryScreen } from '../screens/history/HistoryScreen';
-import { LiveScreen, type EventCrops } from '../screens/live/LiveScreen';
+import { LiveScreen } from '../screens/live/LiveScreen';
 import { PhotoScreen } from '../screens/photo/PhotoScreen';
-import type { TrackEvent } from '../track/tracker';
 import { Models, type ModelsState } from '../pipeline/models';
 import { LoadingBanner } from './LoadingBanner';
 import { loadPreferences, savePreferences, type Preferences } from './preferences';
 import { useLog } from './useLog';
+import { useLogSink } from './useLogSink';
 
 type Screen = 'live' | 'photo' | 'history';
 
@@ -39,28 +37,7 @@ export function App() {
     if (patch.detectorModel) models.setDetectorModel(patch.detectorModel);
   };
 
-  const logEvents = (events: TrackEvent[], camera: string, crops: EventCrops) => {
-    const db = log.db;
-    if (!db) return;
-    const size = state.inputSize;
-    void logTrackEvents(db, events, {
-      camera,
-      modelId: state.modelId ?? 'unknown',
-      modelVersion: state.modelVersion ?? '',
-      timeOrigin: performance.timeOrigin,
-      thumbnailFor: async (id) => {
-        const crop = crops.get(id);
-        return crop ? cropToJpeg(crop, size) : null;
-      },
-    }).then((out) => {
-      if (out.errors.length) setLogNotice(`${out.errors.length} event(s) could not be saved: ${out.errors[0]}`);
-      else if (out.thumbnailsPurged || out.thumbnailsDropped) {
-        setLogNotice(
-          `Storage is full: ${out.thumbnailsPurged} oldest face thumbnail(s) were deleted to make room${out.thumbnailsDropped ? ', and new events are saved without one' : ''}. No event was lost.`,
-        );
-      }
-    });
-  };
+  const sink = useLogSink(log, state, setLogNotice);
 
   return (
     <div class="app">
@@ -119,10 +96,9 @@ export function App() {
           <LiveScreen
             models={models}
             state={state}
-            keepThumbnails={log.settings.thumbnails}
+            sink={sink}
             soundAlerts={log.settings.soundAlerts}
             onSoundAlertsChange={(soundAlerts) => logControls.changeSettings({ soundAlerts })}
-            onEvents={logEvents}
             onUsePhotos={() => setScreen('photo')}
           />
         )}

@@ -44,3 +44,12 @@ export async function logTrackEvents(db: LogDb, events: readonly TrackEvent[], c
   }
   return outcome;
 }
+
+/** What the user must be told about a batch's outcome, or null when all went well. */
+export function outcomeNotice(out: LogOutcome): string | null {
+  if (out.errors.length) return `${out.errors.length} event(s) could not be saved: ${out.errors[0]}`;
+  if (out.thumbnailsPurged || out.thumbnailsDropped) {
+    return `Storage is full: ${out.thumbnailsPurged} oldest face thumbnail(s) were deleted to make room${out.thumbnailsDropped ? ', and new events are saved without one' : ''}. No event was lost.`;
+  }
+  return null;
+}

@@ -1,5 +1,7 @@
 // The live pipeline, one video frame at a time: detect (main thread) → track → classify (worker, at a
-// bounded rate, never awaited by the frame loop) → events. Drawing is left to the screen.
+// bounded rate, never awaited by the frame loop) → events, which go to the sink (the log, built by App)
+// with the camera's name and, when thumbnails are on, each face's latest crop. Drawing is left to the
+// screen, which also hears of each event (entrance counters).
 import { ClassifierStoppedError, type ClassifierClient } from '../classify/classifierClient';
 import { cropFaces } from '../classify/cropImage';
 import { predictionAt } from '../classify/prediction';
@@ -22,15 +24,35 @@ export interface LiveFrame {
   detectMs: number;
 }
 
+/** Face crops (RGBA, inputSize x inputSize) by track id. */
+export type EventCrops = ReadonlyMap<number, Uint8ClampedArray>;
+
+/** Where each person's event goes once final. App builds it from src/log. */
+export interface EventSink {
+  /** Whether crops are wanted for thumbnails; read on every batch (privacy: off by default). */
+  readonly wantsCrops: boolean;
+  record(events: readonly TrackEvent[], source: { camera: string; crops: EventCrops; cropSize: number }): void;
+}
+
+export interface LiveLoopSetup {
+  video: HTMLVideoElement;
+  finder: FaceFinder;
+  classifier: ClassifierClient;
+  /** The classifier's input size: crops are made at this size. */
+  inputSize: number;
+  /** The camera's name as the browser reports it, logged with each event. */
+  camera: string;
+  sink: EventSink;
+}
+
 export interface LiveLoopHandlers {
   onFrame(frame: LiveFrame): void;
-  onEvents(events: TrackEvent[]): void;
+  onEvents(events: readonly TrackEvent[]): void;
   onError(message: string): void;
 }
 
 export class LiveLoop {
-  /** Latest crop per track, kept only when thumbnails are on (privacy: off by default). */
-  keepCrops = false;
+  /** Latest crop per track, kept only while the sink wants them. */
   private readonly crops = new Map<number, Uint8ClampedArray>();
   private running = false;
   private readonly tracker = new Tracker();
@@ -38,34 +60,40 @@ export class LiveLoop {
   private fps = 0;
   private frameHandle = 0;
 
+  private readonly video: HTMLVideoElement;
+
   constructor(
-    private readonly video: HTMLVideoElement,
-    private readonly finder: FaceFinder,
-    private readonly classifier: ClassifierClient,
-    private readonly inputSize: number,
+    private readonly setup: LiveLoopSetup,
     private readonly handlers: LiveLoopHandlers,
-  ) {}
+  ) {
+    this.video = setup.video;
+  }
 
   start(): void {
     this.running = true;
     this.schedule();
   }
 
-  /** Stops the loop and returns the events of the faces still in view. */
+  /** Stops the loop; the faces still in view become events (a person is logged even when cut short). */
   stop(): void {
     this.running = false;
     // Cancel with the scheduler that made the handle: the two number their handles independently.
     if ('cancelVideoFrameCallback' in this.video) this.video.cancelVideoFrameCallback(this.frameHandle);
     else cancelAnimationFrame(this.frameHandle);
-    const events = this.tracker.flush();
-    if (events.length) this.handlers.onEvents(events);
+    this.emit(this.tracker.flush());
   }
 
-  /** The latest face crop of a track (size x size RGBA), handed over once. */
-  takeCrop(trackId: number): Uint8ClampedArray | null {
-    const crop = this.crops.get(trackId) ?? null;
-    this.crops.delete(trackId);
-    return crop;
+  /** Hands final events, with their crops (each given once), to the sink, then to the screen. */
+  private emit(events: readonly TrackEvent[]): void {
+    if (events.length === 0) return;
+    const crops = new Map<number, Uint8ClampedArray>();
+    for (const e of events) {
+      const crop = this.crops.get(e.trackId);
+      this.crops.delete(e.trackId);
+      if (crop) crops.set(e.trackId, crop);
+    }
+    this.setup.sink.record(events, { camera: this.setup.camera, crops, cropSize: this.setup.inputSize });
+    this.handlers.onEvents(events);
   }
 
   private schedule(): void {
@@ -91,10 +119,9 @@ export class LiveLoop {
       this.fps = this.fps === 0 ? 1000 / dt : this.fps * 0.9 + (1000 / dt) * 0.1;
       try {
         const t0 = performance.now();
-        const boxes = this.finder.detectVideo(video, now);
+        const boxes = this.setup.finder.detectVideo(video, now);
         const detectMs = performance.now() - t0;
-        const events = this.tracker.update(now, boxes);
-        if (events.length) this.handlers.onEvents(events);
+        this.emit(this.tracker.update(now, boxes));
         this.classifyDue(now, width, height);
         this.handlers.onFrame({ timestamp: now, tracks: this.tracker.activeTracks, width, height, detectFps: this.fps, detectMs });
       } catch (e) {
@@ -105,7 +132,7 @@ export class LiveLoop {
   }
 
   private rememberCrops(tracks: TrackView[], rgba: ArrayBuffer): void {
-    const bytes = this.inputSize * this.inputSize * 4;
+    const bytes = this.setup.inputSize * this.setup.inputSize * 4;
     tracks.forEach((t, i) => this.crops.set(t.id, new Uint8ClampedArray(rgba.slice(i * bytes, (i + 1) * bytes))));
     // Forget crops of tracks that ended without an event (never classified, or already logged).
     const live = new Set(this.tracker.activeTracks.map((t) => t.id));
@@ -113,12 +140,14 @@ export class LiveLoop {
   }
 
   private classifyDue(now: number, width: number, height: number): void {
-    if (this.classifier.busy) return;
+    const { classifier, inputSize, sink } = this.setup;
+    if (classifier.busy) return;
     const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, MAX_BATCH);
     if (due.length === 0) return;
-    const rgba = cropFaces(this.video, width, height, due.map((t) => t.box), this.inputSize);
-    if (this.keepCrops) this.rememberCrops(due, rgba);
-    this.classifier.classify(rgba, this.inputSize, due.length).then(
+    const rgba = cropFaces(this.video, width, height, due.map((t) => t.box), inputSize);
+    if (sink.wantsCrops) this.rememberCrops(due, rgba);
+    else this.crops.clear();
+    classifier.classify(rgba, inputSize, due.length).then(
       (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
       // A failed batch is retried for those faces after RECLASSIFY_MS; say why. A stopped worker is not
       // this loop's to report: the model holder says it is restarting (or gave up).
