@@ -2,6 +2,7 @@
 // a list of its faces and a PNG download.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Models, ModelsState } from '../../pipeline/models';
+import { downloadBlob } from '../common/download';
 import { drawFaces } from '../common/drawFaces';
 import { FaceList } from '../common/FaceList';
 import type { ShownFace } from '../../pipeline/shownFace';
@@ -122,12 +123,7 @@ function PhotoCard({ result }: { result: PhotoResult }) {
 
   const download = () => {
     canvasRef.current?.toBlob((blob) => {
-      if (!blob) return;
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `${result.name.replace(/\.[^.]+$/, '')}-maskgate.png`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      if (blob) downloadBlob(blob, `${result.name.replace(/\.[^.]+$/, '')}-maskgate.png`);
     }, 'image/png');
   };
 
