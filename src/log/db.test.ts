@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogUnavailableError, openLog, type LogDb } from './db';
 import { complianceRate } from './query';
 import { upgradeToV1, type LogDatabase } from './schema';
-import { freshLogs, makeEvent } from './testLog';
+import { freshLogs, makeEvent } from '../../tests/helpers/testLog';
 import type { MaskClass } from '../classify/classes';
 import { DEFAULT_SETTINGS } from './types';
 

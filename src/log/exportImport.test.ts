@@ -4,7 +4,7 @@ import { openLog, type LogDb } from './db';
 import { csvCell, exportCsv } from './exportCsv';
 import { exportJson, toExportedEvent } from './exportJson';
 import { importJson, MAX_IMPORT_BYTES, validateLogJson } from './importJson';
-import { freshLogs, makeEvent } from './testLog';
+import { freshLogs, makeEvent } from '../../tests/helpers/testLog';
 import type { MaskClass } from '../classify/classes';
 
 const freshLog = freshLogs('io');

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import { matchBoxes, xywh } from '../helpers/faceMatch.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -56,13 +57,6 @@ const STRATEGIES = [
   { name: 'video1280-short-1+2x2+3x3', model: 'short', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: { videoLevels: [1, 2, 3], videoTilesPerFrame: 3 } },
 ];
 
-function iou(a, b) {
-  const ix = Math.min(a.x + a.w, b[0] + b[2]) - Math.max(a.x, b[0]);
-  const iy = Math.min(a.y + a.h, b[1] + b[3]) - Math.max(a.y, b[1]);
-  if (ix <= 0 || iy <= 0) return 0;
-  return (ix * iy) / (a.w * a.h + b[2] * b[3] - ix * iy);
-}
-
 function score(annotations, results) {
   const byFile = new Map(annotations.images.map((im) => [im.file, im]));
   const classes = {};
@@ -70,25 +64,19 @@ function score(annotations, results) {
   const fits = [];
   for (const r of results) {
     const objects = byFile.get(r.file).objects;
-    const taken = new Set();
-    for (const d of [...r.boxes].sort((a, b) => b.score - a.score)) {
-      let best = -1, bestIou = MATCH_IOU;
-      objects.forEach((o, i) => {
-        const v = iou(d, o.bbox);
-        if (!taken.has(i) && v >= bestIou) [best, bestIou] = [i, v];
-      });
-      if (best < 0) fp++;
-      else {
-        taken.add(best);
-        const [x, y, w, h] = objects[best].bbox;
-        fits.push({ sw: w / d.w, sh: h / d.h, dy: (y + h / 2 - (d.y + d.h / 2)) / d.h, dx: (x + w / 2 - (d.x + d.w / 2)) / d.w });
-      }
-    }
+    const byObject = matchBoxes(objects.map((o) => o.bbox), r.boxes.map(xywh), { minIou: MATCH_IOU, order: 'score', scores: r.boxes.map((b) => b.score) });
+    fp += r.boxes.length - byObject.filter((j) => j >= 0).length;
+    byObject.forEach((j, i) => {
+      if (j < 0) return;
+      const d = r.boxes[j];
+      const [x, y, w, h] = objects[i].bbox;
+      fits.push({ sw: w / d.w, sh: h / d.h, dy: (y + h / 2 - (d.y + d.h / 2)) / d.h, dx: (x + w / 2 - (d.x + d.w / 2)) / d.w });
+    });
     objects.forEach((o, i) => {
       if (Math.min(o.bbox[2], o.bbox[3]) < MIN_FACE) return;
       const c = (classes[o.class] ??= { found: 0, total: 0 });
       c.total++, total++;
-      if (taken.has(i)) c.found++, found++;
+      if (byObject[i] >= 0) c.found++, found++;
     });
     ms += r.ms;
   }

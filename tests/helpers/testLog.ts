@@ -1,8 +1,8 @@
 // Test helpers for the log: sample events and throwaway databases (fake-indexeddb), closed after each test.
 import { afterEach } from 'vitest';
-import { openLog, type LogDb } from './db';
-import type { MaskClass } from '../classify/classes';
-import type { NewLogEvent } from './types';
+import { openLog, type LogDb } from '../../src/log/db';
+import type { MaskClass } from '../../src/classify/classes';
+import type { NewLogEvent } from '../../src/log/types';
 
 export function makeEvent(time: number, label: MaskClass = 'correct', extra: Partial<NewLogEvent> = {}): NewLogEvent {
   return {
