@@ -22,6 +22,8 @@ npm ci --ignore-scripts --no-audit --no-fund
 
 echo "== types"
 npm run typecheck
+echo "== formatting (prettier; \`npm run fmt\` fixes)"
+npm run fmt:check
 echo "== unit tests"
 npx vitest run
 echo "== model tests"
