@@ -1,5 +1,6 @@
 // Entry of the bench page: exposes window.bench for bench/run.mjs (driven through playwright-core).
 import { createFaceFinder } from '../../src/detect/faceDetector';
+import { ORT_WASM } from '../../src/servedFiles';
 import type { ClassifierJob, ClassifierResult, DetectJob, DetectResult, FromClassifierWorker } from './protocol';
 
 const origin = location.origin;
@@ -9,7 +10,7 @@ function classify(job: Omit<ClassifierJob, 'wasmPaths' | 'modelUrl'> & { model: 
   const full: ClassifierJob = {
     ...job,
     modelUrl: `${origin}/models/${job.model}`,
-    wasmPaths: { mjs: `${origin}/ort/ort-wasm-simd-threaded.jsep.mjs`, wasm: `${origin}/ort/ort-wasm-simd-threaded.jsep.wasm` },
+    wasmPaths: { mjs: `${origin}/${ORT_WASM.mjs}`, wasm: `${origin}/${ORT_WASM.wasm}` },
   };
   return new Promise<ClassifierResult>((resolve, reject) => {
     let latest: ClassifierResult | null = null;
