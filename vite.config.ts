@@ -49,7 +49,8 @@ export default defineConfig({
       manifest: {
         name: 'MaskGate — mask check at the entrance',
         short_name: 'MaskGate',
-        description: 'Checks on the device, offline, whether each face wears a mask correctly, and keeps a private log.',
+        description:
+          'Checks on the device, offline, whether each face wears a mask correctly, and keeps a private log.',
         start_url: '.',
         scope: '.',
         display: 'standalone',

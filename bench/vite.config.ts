@@ -9,7 +9,10 @@ import { ORT_WASM } from '../src/servedFiles.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const nm = (p: string) => resolve(root, 'node_modules', p);
-const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 const ort = Object.values(ORT_WASM).map((url) => fromFile(url, nm(`onnxruntime-web/dist/${basename(url)}`)));
 const mediapipe = readdirSync(nm('@mediapipe/tasks-vision/wasm'))

@@ -13,7 +13,8 @@ describe('served-file manifest', () => {
     for (const url of Object.values(ORT_WASM)) {
       expect(existsSync(`node_modules/onnxruntime-web/dist/${url.slice(url.lastIndexOf('/') + 1)}`), url).toBe(true);
     }
-    for (const f of MEDIAPIPE_WASM_FILES) expect(existsSync(`node_modules/@mediapipe/tasks-vision/wasm/${f}`), f).toBe(true);
+    for (const f of MEDIAPIPE_WASM_FILES)
+      expect(existsSync(`node_modules/@mediapipe/tasks-vision/wasm/${f}`), f).toBe(true);
     expect(MEDIAPIPE_WASM_DIR).not.toMatch(/\//);
   });
 });

@@ -92,7 +92,13 @@ async function classify(req: ClassifyRequest): Promise<void> {
 self.onmessage = (event: MessageEvent<unknown>) => {
   const msg = event.data;
   if (!isToWorker(msg)) {
-    post({ type: 'error', stage: 'classify', file: null, message: 'malformed message to classifier worker', requestId: null });
+    post({
+      type: 'error',
+      stage: 'classify',
+      file: null,
+      message: 'malformed message to classifier worker',
+      requestId: null,
+    });
     return;
   }
   queue = queue.then(() => (msg.type === 'init' ? init(msg) : classify(msg)));

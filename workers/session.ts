@@ -46,12 +46,20 @@ export function configureWasm(paths: { mjs: string; wasm: string }, requestedThr
 }
 
 /** A WASM session; `fallbackReason` says why WebGPU is not used (null when it was never asked for). */
-export async function createWasmSession(model: Uint8Array, threads: number, fallbackReason: string | null): Promise<BackendSession> {
+export async function createWasmSession(
+  model: Uint8Array,
+  threads: number,
+  fallbackReason: string | null,
+): Promise<BackendSession> {
   const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'] });
   return { session, backend: 'wasm', fallbackReason, threads, lost: new Promise<string>(() => {}) };
 }
 
-export async function createSession(model: Uint8Array, preferWebGpu: boolean, threads: number): Promise<BackendSession> {
+export async function createSession(
+  model: Uint8Array,
+  preferWebGpu: boolean,
+  threads: number,
+): Promise<BackendSession> {
   if (!preferWebGpu) return createWasmSession(model, threads, 'WebGPU turned off in settings');
   const reason = await webGpuUnavailableReason();
   if (reason) return createWasmSession(model, threads, reason);

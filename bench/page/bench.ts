@@ -41,7 +41,11 @@ async function detect(job: DetectJob): Promise<DetectResult> {
   const ctx = canvas.getContext('2d')!;
   const t0 = performance.now();
   const file = job.model === 'short' ? 'face_detection_short_range.tflite' : 'face_detection_full_range.tflite';
-  const finder = await createFaceFinder({ model: job.model, wasmBaseUrl: `${origin}/mediapipe`, modelUrl: `${origin}/models/${file}` });
+  const finder = await createFaceFinder({
+    model: job.model,
+    wasmBaseUrl: `${origin}/mediapipe`,
+    modelUrl: `${origin}/models/${file}`,
+  });
   const createMs = performance.now() - t0;
   // Cover-fit the photo, 10% wider than the frame, and pan across it so no two frames are identical.
   const scale = Math.max((640 * 1.1) / img.width, 480 / img.height);

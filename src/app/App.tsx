@@ -118,7 +118,8 @@ export function App() {
           </select>
         </label>
         <span class="muted">
-          {state.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this device
+          {state.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this
+          device
         </span>
       </footer>
     </div>

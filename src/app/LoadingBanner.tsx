@@ -35,7 +35,9 @@ export function LoadingBanner({ state }: { state: ModelsState }) {
   let text = 'Loading the face detector and the mask classifier…';
   let value: number | undefined;
   if (p?.stage === 'download') {
-    text = p.total ? `Downloading ${p.file}: ${mb(p.loaded)} of ${mb(p.total)} MB` : `Downloading ${p.file}: ${mb(p.loaded)} MB`;
+    text = p.total
+      ? `Downloading ${p.file}: ${mb(p.loaded)} of ${mb(p.total)} MB`
+      : `Downloading ${p.file}: ${mb(p.loaded)} MB`;
     value = p.total ? p.loaded / p.total : undefined;
   } else if (p?.stage === 'compile') {
     text = `Preparing ${p.file} for this device…`;

@@ -26,7 +26,12 @@ export function useLog(): [LogState, LogControls] {
   useEffect(() => {
     let db: LogDb | null = null;
     openLog({
-      onClosed: () => setState((s) => ({ ...s, db: null, unavailable: 'The log was closed because MaskGate was updated in another tab. Reload this page.' })),
+      onClosed: () =>
+        setState((s) => ({
+          ...s,
+          db: null,
+          unavailable: 'The log was closed because MaskGate was updated in another tab. Reload this page.',
+        })),
     }).then(
       async (opened) => {
         db = opened;

@@ -52,7 +52,10 @@ function toCameraError(e: unknown): CameraError {
       return new CameraError('missing', 'No camera was found on this device. You can still check photos.');
     case 'NotReadableError':
     case 'AbortError':
-      return new CameraError('busy', 'The camera is in use by another app or could not be started. Close the other app and retry.');
+      return new CameraError(
+        'busy',
+        'The camera is in use by another app or could not be started. Close the other app and retry.',
+      );
     default:
       return new CameraError('other', `The camera could not be started: ${errorText(e)}`);
   }

@@ -25,7 +25,13 @@ class ScriptedWorker {
     this.onmessage?.({ data: msg } as MessageEvent<unknown>);
   }
   ready(): void {
-    this.reply({ type: 'ready', backend: 'wasm', fallbackReason: null, model: { id: 'm', version: '1', inputSize: 2 }, threads: 1 });
+    this.reply({
+      type: 'ready',
+      backend: 'wasm',
+      fallbackReason: null,
+      model: { id: 'm', version: '1', inputSize: 2 },
+      threads: 1,
+    });
   }
   crash(message = 'RuntimeError: Aborted()'): void {
     this.onerror?.({ message, preventDefault: () => undefined } as ErrorEvent);
@@ -108,7 +114,10 @@ describe('ClassifierClient after the worker dies', () => {
     expect(ScriptedWorker.all).toHaveLength(1 + MAX_RESTARTS);
     latest().crash();
     expect(ScriptedWorker.all).toHaveLength(1 + MAX_RESTARTS);
-    expect(onStopped).toHaveBeenLastCalledWith(expect.stringMatching(/stopped 4 times in a row .* not restarted/), false);
+    expect(onStopped).toHaveBeenLastCalledWith(
+      expect.stringMatching(/stopped 4 times in a row .* not restarted/),
+      false,
+    );
     await expect(client.classify(crops(), 2, 1)).rejects.toThrow(/not restarted/);
     expect(client.busy).toBe(true);
   });
@@ -123,7 +132,13 @@ describe('ClassifierClient after the worker dies', () => {
       await tick();
       const p = client.classify(crops(), 2, 1);
       await tick();
-      latest().reply({ type: 'result', id: latest().classifyIds()[0]!, probs: new Float32Array(3), ms: 1, backend: 'wasm' });
+      latest().reply({
+        type: 'result',
+        id: latest().classifyIds()[0]!,
+        probs: new Float32Array(3),
+        ms: 1,
+        backend: 'wasm',
+      });
       await p;
     }
     expect(ScriptedWorker.all).toHaveLength(1 + MAX_RESTARTS * 2);

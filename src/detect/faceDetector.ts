@@ -85,7 +85,13 @@ function ssdAnchors(inputSize: number, layers: { stride: number; perCell: number
 
 const MODELS: Record<DetectorModel, () => ModelSpec> = {
   // face_detection_short_range.pbtxt: strides 8,16,16,16 with interpolated anchors -> 2 + 6 per cell = 896.
-  short: () => ({ inputSize: 128, anchors: ssdAnchors(128, [{ stride: 8, perCell: 2 }, { stride: 16, perCell: 6 }]) }),
+  short: () => ({
+    inputSize: 128,
+    anchors: ssdAnchors(128, [
+      { stride: 8, perCell: 2 },
+      { stride: 16, perCell: 6 },
+    ]),
+  }),
   // face_detection_full_range.pbtxt: one stride-4 layer, one anchor per cell = 2304.
   full: () => ({ inputSize: 192, anchors: ssdAnchors(192, [{ stride: 4, perCell: 1 }]) }),
 };
@@ -127,7 +133,9 @@ export function tileRegions(width: number, height: number, level: number, overla
 type Source = CanvasImageSource & ({ width: number; height: number } | { videoWidth: number; videoHeight: number });
 
 function sourceSize(src: Source): { width: number; height: number } {
-  return 'videoWidth' in src ? { width: src.videoWidth, height: src.videoHeight } : { width: src.width, height: src.height };
+  return 'videoWidth' in src
+    ? { width: src.videoWidth, height: src.videoHeight }
+    : { width: src.width, height: src.height };
 }
 
 class TiledFaceFinder implements FaceFinder {
@@ -200,7 +208,11 @@ class TiledFaceFinder implements FaceFinder {
   detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[] {
     const { width, height } = sourceSize(src);
     const regions = this.tuning.imageLevels.flatMap((l) => tileRegions(width, height, l, this.tuning.overlap));
-    return this.finish(regions.flatMap((r) => this.runRegion(src, r)), width, height);
+    return this.finish(
+      regions.flatMap((r) => this.runRegion(src, r)),
+      width,
+      height,
+    );
   }
 
   /**
@@ -218,7 +230,10 @@ class TiledFaceFinder implements FaceFinder {
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
     for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
-      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, { at: timestampMs, boxes: this.runRegion(video, t) });
+      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, {
+        at: timestampMs,
+        boxes: this.runRegion(video, t),
+      });
     }
     const fresh = [...this.tileCache.values()].filter((c) => timestampMs - c.at <= this.tuning.videoTileMaxAgeMs);
     const cached = fresh.flatMap((c) => c.boxes);
@@ -239,5 +254,8 @@ export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFind
     l2Normalize: false,
     quantize: false,
   });
-  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? DEFAULT_MIN_SCORE, { ...DEFAULT_TUNING, ...o.tuning });
+  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? DEFAULT_MIN_SCORE, {
+    ...DEFAULT_TUNING,
+    ...o.tuning,
+  });
 }

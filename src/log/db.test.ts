@@ -13,7 +13,9 @@ const freshLog = freshLogs('test');
 
 /** Seeds `n` events 1 s apart from t = 1_000_000, classes in rotation, in one transaction. */
 async function seed(log: LogDb, n: number, sameTime = false): Promise<void> {
-  await log.importEvents(Array.from({ length: n }, (_, i) => makeEvent(sameTime ? 1_000_000 : 1_000_000 + i * 1000, LABELS[i % 3])));
+  await log.importEvents(
+    Array.from({ length: n }, (_, i) => makeEvent(sameTime ? 1_000_000 : 1_000_000 + i * 1000, LABELS[i % 3])),
+  );
 }
 
 afterEach(() => {
@@ -33,8 +35,30 @@ describe('openLog', () => {
     expect([...log.db.objectStoreNames].sort()).toEqual(['events', 'settings']);
     const page = await log.page({}, 10);
     expect(page.events).toEqual([
-      { id: 2, time: 7000, firstSeen: 7000, lastSeen: 7000, durationMs: 0, label: 'correct', confidence: 0.7, camera: '', modelId: 'unknown', modelVersion: '' },
-      { id: 1, time: 5000, firstSeen: 5000, lastSeen: 5000, durationMs: 0, label: 'none', confidence: 0.8, camera: '', modelId: 'unknown', modelVersion: '' },
+      {
+        id: 2,
+        time: 7000,
+        firstSeen: 7000,
+        lastSeen: 7000,
+        durationMs: 0,
+        label: 'correct',
+        confidence: 0.7,
+        camera: '',
+        modelId: 'unknown',
+        modelVersion: '',
+      },
+      {
+        id: 1,
+        time: 5000,
+        firstSeen: 5000,
+        lastSeen: 5000,
+        durationMs: 0,
+        label: 'none',
+        confidence: 0.8,
+        camera: '',
+        modelId: 'unknown',
+        modelVersion: '',
+      },
     ]);
     expect(await log.count({ labels: ['none'] })).toEqual({ correct: 0, incorrect: 0, none: 1 });
     const { id } = await log.add(makeEvent(9000));
@@ -88,7 +112,9 @@ describe('queries', () => {
       ids.push(...page.events.map((e) => e.id));
       after = page.next;
     } while (after);
-    const expected = Array.from({ length: 25 }, (_, i) => i + 1).filter((id) => (id - 1) % 3 !== 1).reverse();
+    const expected = Array.from({ length: 25 }, (_, i) => i + 1)
+      .filter((id) => (id - 1) % 3 !== 1)
+      .reverse();
     expect(ids).toEqual(expected);
   });
 
@@ -160,7 +186,12 @@ describe('deletion and retention', () => {
     const log = await freshLog();
     const day = 86_400_000;
     const now = 100 * day;
-    await log.importEvents([makeEvent(now - 40 * day), makeEvent(now - 31 * day), makeEvent(now - 2 * day), makeEvent(now)]);
+    await log.importEvents([
+      makeEvent(now - 40 * day),
+      makeEvent(now - 31 * day),
+      makeEvent(now - 2 * day),
+      makeEvent(now),
+    ]);
     await log.deleteByIds([4]);
     expect((await log.page({}, 10)).events.map((e) => e.id)).toEqual([3, 2, 1]);
     expect(await log.deleteOlderThan(30, now)).toBe(2);

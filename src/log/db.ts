@@ -1,5 +1,13 @@
 import { openDB } from 'idb';
-import { countEvents, histogram, iterateEvents, pageEvents, timeBounds, type BucketUnit, type PageCursor } from './query';
+import {
+  countEvents,
+  histogram,
+  iterateEvents,
+  pageEvents,
+  timeBounds,
+  type BucketUnit,
+  type PageCursor,
+} from './query';
 import { DB_NAME, DB_VERSION, upgrade, type LogDatabase, type LogSchema } from './schema';
 import { getSettings, setSettings } from './settings';
 import { allOrNothing } from './tx';

@@ -21,7 +21,11 @@ export interface LogOutcome {
   errors: string[];
 }
 
-export async function logTrackEvents(db: LogDb, events: readonly TrackEvent[], ctx: LoggedContext): Promise<LogOutcome> {
+export async function logTrackEvents(
+  db: LogDb,
+  events: readonly TrackEvent[],
+  ctx: LoggedContext,
+): Promise<LogOutcome> {
   const outcome: LogOutcome = { saved: 0, thumbnailsPurged: 0, thumbnailsDropped: 0, errors: [] };
   for (const event of events) {
     const wallClock = {
@@ -33,7 +37,12 @@ export async function logTrackEvents(db: LogDb, events: readonly TrackEvent[], c
       // A thumbnail is optional: failing to make one must never cost the event.
       const thumbnail = (await ctx.thumbnailFor?.(event.trackId).catch(() => null)) ?? undefined;
       const result = await db.add(
-        logEventFromTrack(wallClock, { camera: ctx.camera, modelId: ctx.modelId, modelVersion: ctx.modelVersion, ...(thumbnail ? { thumbnail } : {}) }),
+        logEventFromTrack(wallClock, {
+          camera: ctx.camera,
+          modelId: ctx.modelId,
+          modelVersion: ctx.modelVersion,
+          ...(thumbnail ? { thumbnail } : {}),
+        }),
       );
       outcome.saved++;
       outcome.thumbnailsPurged += result.thumbnailsPurged;

@@ -92,7 +92,10 @@ describe('JSON import validation', () => {
     rejects(file([{ ...validEvent(), note: 'x' }]), 'event 1: unknown field "note"');
     rejects(file([validEvent(), 'x']), 'event 2 must be an object');
     rejects(file([{ ...validEvent(), time: undefined }]), 'event 1: time is missing');
-    rejects(file([validEvent()]).replace('"confidence":0.9', '"confidence":1e400'), 'event 1: confidence must be a finite number');
+    rejects(
+      file([validEvent()]).replace('"confidence":0.9', '"confidence":1e400'),
+      'event 1: confidence must be a finite number',
+    );
     rejects(file([{ ...validEvent(), confidence: 1.5 }]), 'event 1: confidence must be between 0 and 1');
     rejects(file([{ ...validEvent(), durationMs: '5' }]), 'event 1: durationMs must be a finite number');
     rejects(file([{ ...validEvent(), camera: 7 }]), 'event 1: camera must be a string');

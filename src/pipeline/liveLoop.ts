@@ -123,7 +123,14 @@ export class LiveLoop {
         const detectMs = performance.now() - t0;
         this.emit(this.tracker.update(now, boxes));
         this.classifyDue(now, width, height);
-        this.handlers.onFrame({ timestamp: now, tracks: this.tracker.activeTracks, width, height, detectFps: this.fps, detectMs });
+        this.handlers.onFrame({
+          timestamp: now,
+          tracks: this.tracker.activeTracks,
+          width,
+          height,
+          detectFps: this.fps,
+          detectMs,
+        });
       } catch (e) {
         this.handlers.onError(`Face detection failed: ${errorText(e)}`);
       }
@@ -144,7 +151,13 @@ export class LiveLoop {
     if (classifier.busy) return;
     const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, MAX_BATCH);
     if (due.length === 0) return;
-    const rgba = cropFaces(this.video, width, height, due.map((t) => t.box), inputSize);
+    const rgba = cropFaces(
+      this.video,
+      width,
+      height,
+      due.map((t) => t.box),
+      inputSize,
+    );
     if (sink.wantsCrops) this.rememberCrops(due, rgba);
     else this.crops.clear();
     classifier.classify(rgba, inputSize, due.length).then(

@@ -132,7 +132,10 @@ export class Models {
               : e instanceof Event
                 ? 'a file it needs could not be downloaded (network error). Check the connection and retry.'
                 : String(e);
-          this.set({ detector: 'error', errors: [...this.state.errors, `Face detector model ${file} failed to load: ${why}`] });
+          this.set({
+            detector: 'error',
+            errors: [...this.state.errors, `Face detector model ${file} failed to load: ${why}`],
+          });
         },
       );
       this.finders.set(model, p);

@@ -168,7 +168,13 @@ describe('Tracker events', () => {
     const tracker = new Tracker({ settleMs: 60_000 });
     const events = walkThrough(tracker, 0, 90, CORRECT);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ trackId: 1, label: 'correct', reason: 'ended', firstSeen: 0, lastSeen: 89 * FRAME_MS });
+    expect(events[0]).toMatchObject({
+      trackId: 1,
+      label: 'correct',
+      reason: 'ended',
+      firstSeen: 0,
+      lastSeen: 89 * FRAME_MS,
+    });
     expect(events[0]?.confidence).toBeCloseTo(0.9);
     expect(events[0]?.classifications).toBeGreaterThanOrEqual(10);
   });

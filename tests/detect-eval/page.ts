@@ -57,7 +57,11 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
       const t0 = performance.now();
       for (let f = 0; f < frames; f++) boxes = finder.detectVideo(video, results.length * 1000 + f * 33);
       const ms = (performance.now() - t0) / frames;
-      results.push({ file, ms, boxes: boxes.map((b) => ({ x: b.x / scale, y: b.y / scale, w: b.w / scale, h: b.h / scale, score: b.score })) });
+      results.push({
+        file,
+        ms,
+        boxes: boxes.map((b) => ({ x: b.x / scale, y: b.y / scale, w: b.w / scale, h: b.h / scale, score: b.score })),
+      });
     }
   } finally {
     finder.close();

@@ -35,7 +35,13 @@ const STRATEGIES = [
   { name: 'full-full-frame-raw', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], ...RAW } },
   { name: 'short-full-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
   { name: 'full-full-frame', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
-  { name: 'full-full-frame-scale1.2', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], boxScale: 1.2 } },
+  {
+    name: 'full-full-frame-scale1.2',
+    model: 'full',
+    minScore: 0.5,
+    mode: 'image',
+    tuning: { imageLevels: [1], boxScale: 1.2 },
+  },
   // Tile pyramids.
   { name: 'short-tiles-1-2', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2] } },
   { name: 'short-tiles-1-2-3', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
@@ -51,32 +57,58 @@ const STRATEGIES = [
   { name: 'full-tiles-1-2-s0.6', model: 'full', minScore: 0.6, mode: 'image', tuning: { imageLevels: [1, 2] } },
   // Live video: 640x480 / 1280x720 frame, whole frame + rotating tiles.
   { name: 'video640-short-1+2x2', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
-  { name: 'video640-full-1', model: 'full', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: { videoLevels: [1] } },
+  {
+    name: 'video640-full-1',
+    model: 'full',
+    minScore: 0.5,
+    mode: 'video',
+    frame: [640, 480],
+    tuning: { videoLevels: [1] },
+  },
   { name: 'video640-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
   { name: 'video1280-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: {} },
-  { name: 'video1280-short-1+2x2+3x3', model: 'short', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: { videoLevels: [1, 2, 3], videoTilesPerFrame: 3 } },
+  {
+    name: 'video1280-short-1+2x2+3x3',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'video',
+    frame: [1280, 720],
+    tuning: { videoLevels: [1, 2, 3], videoTilesPerFrame: 3 },
+  },
 ];
 
 function score(annotations, results) {
   const byFile = new Map(annotations.images.map((im) => [im.file, im]));
   const classes = {};
-  let found = 0, total = 0, fp = 0, ms = 0;
+  let found = 0,
+    total = 0,
+    fp = 0,
+    ms = 0;
   const fits = [];
   for (const r of results) {
     const objects = byFile.get(r.file).objects;
-    const byObject = matchBoxes(objects.map((o) => o.bbox), r.boxes.map(xywh), { minIou: MATCH_IOU, order: 'score', scores: r.boxes.map((b) => b.score) });
+    const byObject = matchBoxes(
+      objects.map((o) => o.bbox),
+      r.boxes.map(xywh),
+      { minIou: MATCH_IOU, order: 'score', scores: r.boxes.map((b) => b.score) },
+    );
     fp += r.boxes.length - byObject.filter((j) => j >= 0).length;
     byObject.forEach((j, i) => {
       if (j < 0) return;
       const d = r.boxes[j];
       const [x, y, w, h] = objects[i].bbox;
-      fits.push({ sw: w / d.w, sh: h / d.h, dy: (y + h / 2 - (d.y + d.h / 2)) / d.h, dx: (x + w / 2 - (d.x + d.w / 2)) / d.w });
+      fits.push({
+        sw: w / d.w,
+        sh: h / d.h,
+        dy: (y + h / 2 - (d.y + d.h / 2)) / d.h,
+        dx: (x + w / 2 - (d.x + d.w / 2)) / d.w,
+      });
     });
     objects.forEach((o, i) => {
       if (Math.min(o.bbox[2], o.bbox[3]) < MIN_FACE) return;
       const c = (classes[o.class] ??= { found: 0, total: 0 });
-      c.total++, total++;
-      if (byObject[i] >= 0) c.found++, found++;
+      (c.total++, total++);
+      if (byObject[i] >= 0) (c.found++, found++);
     });
     ms += r.ms;
   }
@@ -84,7 +116,14 @@ function score(annotations, results) {
     const v = fits.map((f) => f[k]).sort((a, b) => a - b);
     return v.length ? v[v.length >> 1] : NaN;
   };
-  return { found, total, classes, fpPerImage: fp / results.length, ms: ms / results.length, fit: { sw: median('sw'), sh: median('sh'), dx: median('dx'), dy: median('dy') } };
+  return {
+    found,
+    total,
+    classes,
+    fpPerImage: fp / results.length,
+    ms: ms / results.length,
+    fit: { sw: median('sw'), sh: median('sh'), dx: median('dx'), dy: median('dy') },
+  };
 }
 
 const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : '-');
@@ -109,7 +148,9 @@ try {
   for (const s of STRATEGIES.filter((s) => !only || only.includes(s.name))) {
     const results = await page.evaluate((req) => window.detectEval.run(req), { ...s, files });
     const m = score(annotations, results);
-    const perClass = Object.entries(m.classes).map(([c, v]) => `${c} ${pct(v.found, v.total)} (${v.found}/${v.total})`).join(', ');
+    const perClass = Object.entries(m.classes)
+      .map(([c, v]) => `${c} ${pct(v.found, v.total)} (${v.found}/${v.total})`)
+      .join(', ');
     const row = `| ${s.name} | ${pct(m.found, m.total)} (${m.found}/${m.total}) | ${perClass} | ${m.fpPerImage.toFixed(2)} | ${m.ms.toFixed(1)} | ${m.fit.sw.toFixed(2)} / ${m.fit.sh.toFixed(2)} / ${m.fit.dy.toFixed(2)} |`;
     console.log(row);
     rows.push(row);

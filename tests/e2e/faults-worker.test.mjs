@@ -23,7 +23,13 @@ test('faults: classifier worker killed mid-run → pending batch settled, worker
   const before = await waitForLogged(page, 1, 60_000);
 
   const worker = page.workers().find((w) => w.url().includes('classifier.worker'));
-  assert.ok(worker, `no classifier worker among ${page.workers().map((w) => w.url()).join(', ')}`);
+  assert.ok(
+    worker,
+    `no classifier worker among ${page
+      .workers()
+      .map((w) => w.url())
+      .join(', ')}`,
+  );
   // Stop answering first, so that a batch is surely in flight (a face is in view), then die.
   await worker.evaluate(() => {
     self.onmessage = null;
@@ -37,7 +43,10 @@ test('faults: classifier worker killed mid-run → pending batch settled, worker
 
   const restarting = page.getByTestId('classifier-restarting');
   await restarting.waitFor({ timeout: 10_000 });
-  assert.match(await restarting.innerText(), /restarting the classifier: the classifier worker stopped \(.*simulated classifier crash\)/);
+  assert.match(
+    await restarting.innerText(),
+    /restarting the classifier: the classifier worker stopped \(.*simulated classifier crash\)/,
+  );
   await restarting.waitFor({ state: 'detached', timeout: 90_000 });
   const restarted = page.workers().filter((w) => w.url().includes('classifier.worker'));
   assert.ok(restarted.length >= 1 && !restarted.includes(worker), 'the classifier worker was not replaced');
@@ -45,10 +54,17 @@ test('faults: classifier worker killed mid-run → pending batch settled, worker
   // Labels resume: new people (the clip alternates them every ~4.5 s) are classified and logged.
   const atRestart = (await readLogged(page)).length;
   const afterwards = await waitForLogged(page, atRestart + 2, 120_000);
-  for (const e of before) assert.ok(afterwards.some((a) => a.id === e.id && a.label === e.label), `event ${e.id} was lost`);
+  for (const e of before)
+    assert.ok(
+      afterwards.some((a) => a.id === e.id && a.label === e.label),
+      `event ${e.id} was lost`,
+    );
   assert.ok(afterwards.slice(atRestart).every((e) => ['correct', 'incorrect', 'none'].includes(e.label)));
   assert.equal(await page.getByTestId('live-error').count(), 0, 'the restart was reported as a live error');
   assert.equal(await page.getByTestId('model-error').count(), 0);
   assert.match(await page.getByTestId('classify-ms').innerText(), /^classify \d+ ms$/);
-  assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+  assert.deepEqual(
+    problems.filter((p) => p.startsWith('pageerror')),
+    [],
+  );
 });

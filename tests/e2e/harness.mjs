@@ -7,7 +7,13 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** Serves dist/ with the same COOP/COEP headers as production; returns its origin and a closer. */
 export async function serveBuild(port = 0) {
@@ -24,8 +30,19 @@ export async function serveBuild(port = 0) {
  */
 export async function launchBrowser({ camera = null, webgpu = false, extraArgs = [] } = {}) {
   const args = [...BASE_ARGS, ...extraArgs];
-  if (camera) args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`);
-  if (webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
+  if (camera)
+    args.push(
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${camera}`,
+    );
+  if (webgpu)
+    args.push(
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-angle=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+    );
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
@@ -42,7 +59,10 @@ export function watchPage(page) {
 /** Waits until both models are loaded (or a load error is shown) and returns which. */
 export async function waitForModels(page, timeout = 120_000) {
   await page.waitForFunction(
-    () => document.querySelector('[data-testid="model-error"]') || (!document.querySelector('[data-testid="model-progress"]') && document.querySelector('[data-testid="backend"]')?.textContent !== '—'),
+    () =>
+      document.querySelector('[data-testid="model-error"]') ||
+      (!document.querySelector('[data-testid="model-progress"]') &&
+        document.querySelector('[data-testid="backend"]')?.textContent !== '—'),
     null,
     { timeout },
   );

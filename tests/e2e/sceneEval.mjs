@@ -12,7 +12,10 @@ export const MIN_SIDE = 40;
 export const MIN_IOU = 0.4;
 
 export function loadScenes(dir) {
-  return JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')).images.map((im) => ({ ...im, path: join(dir, im.file) }));
+  return JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')).images.map((im) => ({
+    ...im,
+    path: join(dir, im.file),
+  }));
 }
 
 /** Greedy one-to-one matching by IoU; returns per annotated object the matched face or null. */
@@ -32,7 +35,8 @@ export async function evaluateScenes(page, scenes, { onImage } = {}) {
     await page.locator('[data-testid="photo-input"]').setInputFiles(scene.path);
     const card = page.locator(`[data-testid="photo-result"][data-name="${scene.file}"]`).first();
     await card.locator(':scope[data-status="done"], :scope[data-status="error"]').waitFor({ timeout: 120_000 });
-    if ((await card.getAttribute('data-status')) === 'error') throw new Error(`${scene.file}: ${await card.innerText()}`);
+    if ((await card.getAttribute('data-status')) === 'error')
+      throw new Error(`${scene.file}: ${await card.innerText()}`);
     const faces = await readFaces(card);
     const matched = matchFaces(scene.objects, faces);
     const matchedAll = new Set(matched.filter(Boolean));

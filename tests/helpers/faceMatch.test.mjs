@@ -25,7 +25,7 @@ describe('eval face matching', () => {
     expect(matchBoxes(truth, found, { minIou: 0.9 })).toEqual([-1, -1, -1]);
   });
 
-  it("in score order, a higher-scored box takes the annotation first", () => {
+  it('in score order, a higher-scored box takes the annotation first', () => {
     const truth = [[0, 0, 10, 10]];
     const found = [
       [0, 0, 10, 10],

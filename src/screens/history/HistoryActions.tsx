@@ -43,13 +43,20 @@ export function HistoryActions({ db, query }: { db: LogDb; query: HistoryQuery }
     if (!file) return;
     run(async () => {
       const result = await importJson(db, file);
-      return result.ok ? `Imported ${result.imported} events.` : `Import failed, nothing was imported: ${result.message}`;
+      return result.ok
+        ? `Imported ${result.imported} events.`
+        : `Import failed, nothing was imported: ${result.message}`;
     });
   };
 
   return (
     <div class="history-actions">
-      <button type="button" data-testid="history-delete-selected" disabled={selected.size === 0} onClick={deleteSelected}>
+      <button
+        type="button"
+        data-testid="history-delete-selected"
+        disabled={selected.size === 0}
+        onClick={deleteSelected}
+      >
         Delete selected ({selected.size})
       </button>
       <button type="button" data-testid="history-delete-all" onClick={deleteAll}>

@@ -24,7 +24,12 @@ export function HistoryFilters({ query }: { query: HistoryQuery }) {
       {times.map(([text, value, set, testId]) => (
         <label key={testId}>
           {text}
-          <input type="datetime-local" value={value} data-testid={testId} onChange={(e) => set(e.currentTarget.value)} />
+          <input
+            type="datetime-local"
+            value={value}
+            data-testid={testId}
+            onChange={(e) => set(e.currentTarget.value)}
+          />
         </label>
       ))}
     </fieldset>

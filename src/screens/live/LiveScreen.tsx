@@ -83,7 +83,11 @@ export function LiveScreen({ models, state, sink, soundAlerts, onSoundAlertsChan
         </button>
         {entrance.active && (
           <label>
-            <input type="checkbox" checked={soundAlerts} onChange={(e) => onSoundAlertsChange(e.currentTarget.checked)} />{' '}
+            <input
+              type="checkbox"
+              checked={soundAlerts}
+              onChange={(e) => onSoundAlertsChange(e.currentTarget.checked)}
+            />{' '}
             Sound on incorrect / no mask
           </label>
         )}
@@ -102,7 +106,9 @@ export function LiveScreen({ models, state, sink, soundAlerts, onSoundAlertsChan
       <div class="video-stage">
         <video ref={session.videoRef} muted playsInline aria-label="Camera view" />
         <canvas ref={session.overlayRef} class="overlay" aria-hidden="true" />
-        {!running && <p class="stage-hint">{blocked ? 'Models failed to load.' : 'Start the camera to check faces.'}</p>}
+        {!running && (
+          <p class="stage-hint">{blocked ? 'Models failed to load.' : 'Start the camera to check faces.'}</p>
+        )}
       </div>
       <StatusLine state={state} running={running} stats={session.stats} />
       {running && <FaceList faces={session.faces} label="Faces in view" emptyText="No face in view." />}

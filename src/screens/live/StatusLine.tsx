@@ -15,7 +15,9 @@ export function StatusLine({ state, running, stats }: { state: ModelsState; runn
       {' · '}
       <span>{running ? `${stats.fps.toFixed(1)} fps detection (${stats.detectMs.toFixed(0)} ms)` : 'camera off'}</span>
       {' · '}
-      <span data-testid="classify-ms">classify {state.classifyMs !== null ? `${state.classifyMs.toFixed(0)} ms` : '—'}</span>
+      <span data-testid="classify-ms">
+        classify {state.classifyMs !== null ? `${state.classifyMs.toFixed(0)} ms` : '—'}
+      </span>
       {state.restarting && (
         <span data-testid="classifier-restarting" role="status">
           {' · '}

@@ -50,10 +50,7 @@ export function PhotoScreen({ models, state }: { models: Models; state: ModelsSt
       const faces = await analysePhoto(photo, finder, models.classifier, ready.model.inputSize);
       update(id, { status: 'done', faces });
     } catch (e) {
-      const message =
-        e instanceof PhotoError
-          ? e.message
-          : `${file.name}: analysis failed — ${errorText(e)}`;
+      const message = e instanceof PhotoError ? e.message : `${file.name}: analysis failed — ${errorText(e)}`;
       update(id, { status: 'error', message });
     }
   };
