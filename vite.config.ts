@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { selfHosted, fromFile, type HostedFile } from './scripts/vite-plugin-self-hosted.ts';
-import { CLASSIFIER_FILES } from './src/classify/modelFiles.ts';
+import { CLASSIFIER_MODEL, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM } from './src/servedFiles.ts';
 import { faceModelsPlugin } from './scripts/face-models/vitePlugin.ts';
 
 const root = import.meta.dirname;
@@ -16,21 +16,14 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-// ORT's default entry (JSEP build) runs both the WebGPU and the WASM execution providers from one binary.
-const ORT_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
-const MEDIAPIPE_WASM = [
-  'vision_wasm_internal.js',
-  'vision_wasm_internal.wasm',
-  'vision_wasm_nosimd_internal.js',
-  'vision_wasm_nosimd_internal.wasm',
-];
-
+// What src/servedFiles.ts lists, and where each file comes from. The face detector models are made and
+// served by faceModelsPlugin (scripts/face-models).
 const hosted: HostedFile[] = [
-  ...ORT_FILES.map((f) => fromFile(`ort/${f}`, nm(`onnxruntime-web/dist/${f}`))),
-  ...MEDIAPIPE_WASM.map((f) => fromFile(`mediapipe/${f}`, nm(`@mediapipe/tasks-vision/wasm/${f}`))),
-  ...CLASSIFIER_FILES.map((f) => fromFile(`models/${f}`, resolve(root, 'models', f))).filter((f) =>
-    existsSync(resolve(root, 'models', f.url.slice('models/'.length))),
-  ),
+  ...Object.values(ORT_WASM).map((url) => fromFile(url, nm(`onnxruntime-web/dist/${basename(url)}`))),
+  ...MEDIAPIPE_WASM_FILES.map((f) => fromFile(`${MEDIAPIPE_WASM_DIR}/${f}`, nm(`@mediapipe/tasks-vision/wasm/${f}`))),
+  ...Object.values(CLASSIFIER_MODEL)
+    .filter((url) => existsSync(resolve(root, url)))
+    .map((url) => fromFile(url, resolve(root, url))),
 ];
 
 export default defineConfig({
@@ -56,7 +49,8 @@ export default defineConfig({
       manifest: {
         name: 'MaskGate — mask check at the entrance',
         short_name: 'MaskGate',
-        description: 'Checks on the device, offline, whether each face wears a mask correctly, and keeps a private log.',
+        description:
+          'Checks on the device, offline, whether each face wears a mask correctly, and keeps a private log.',
         start_url: '.',
         scope: '.',
         display: 'standalone',

@@ -51,7 +51,9 @@ const log = (msg) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).
 const pkgVersion = (name) => JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')).version;
 
 /** Classifier files: the tracked ones (the deployed int8 model) plus local exports such as the fp32 one. */
-const models = readdirSync('models').filter((f) => f.endsWith('.onnx')).sort((a, b) => (a.includes('int8') ? -1 : b.includes('int8') ? 1 : a.localeCompare(b)));
+const models = readdirSync('models')
+  .filter((f) => f.endsWith('.onnx'))
+  .sort((a, b) => (a.includes('int8') ? -1 : b.includes('int8') ? 1 : a.localeCompare(b)));
 
 const results = { options, env: null, wallS: 0, errors: [] };
 
@@ -71,17 +73,40 @@ async function classifierPart(page, cores) {
   const notes = [];
   const capMs = options.cellCapS * 1000;
   const add = (model, label, r) => {
-    for (const b of r.batches) cells.push({ model, label, backend: r.backend, threads: r.threads, batch: b.batch, createMs: r.createMs, ...summary(b.times) });
+    for (const b of r.batches)
+      cells.push({
+        model,
+        label,
+        backend: r.backend,
+        threads: r.threads,
+        batch: b.batch,
+        createMs: r.createMs,
+        ...summary(b.times),
+      });
   };
   for (const model of models) {
     for (const threads of [...new Set([1, cores])]) {
       log(`classifier ${model}: WASM ${threads} thread(s)`);
       const web = await page.evaluate((j) => window.bench.classify(j), {
-        model, backend: 'wasm', threads, batches: [1, 4], warmup: 1, runs: options.runs, capMs, timeoutMs: 4 * capMs + 120_000,
+        model,
+        backend: 'wasm',
+        threads,
+        batches: [1, 4],
+        warmup: 1,
+        runs: options.runs,
+        capMs,
+        timeoutMs: 4 * capMs + 120_000,
       });
       add(model, `WASM ×${web.threads}`, web);
       log(`classifier ${model}: native ${threads} thread(s)`);
-      const nat = await benchNative({ modelPath: join('models', model), threads, batches: [1, 4], warmup: 1, runs: options.runs, capMs });
+      const nat = await benchNative({
+        modelPath: join('models', model),
+        threads,
+        batches: [1, 4],
+        warmup: 1,
+        runs: options.runs,
+        capMs,
+      });
       add(model, `native ×${threads}`, nat);
       for (const batch of [1, 4]) {
         const w = cells.find((c) => c.model === model && c.label === `WASM ×${web.threads}` && c.batch === batch);
@@ -93,10 +118,19 @@ async function classifierPart(page, cores) {
       log(`classifier ${model}: WebGPU`);
       try {
         const gpu = await page.evaluate((j) => window.bench.classify(j), {
-          model, backend: 'webgpu', threads: 1, batches: [1, 4], warmup: 1, runs: options.webgpuRuns, capMs: options.webgpuCapS * 1000,
+          model,
+          backend: 'webgpu',
+          threads: 1,
+          batches: [1, 4],
+          warmup: 1,
+          runs: options.webgpuRuns,
+          capMs: options.webgpuCapS * 1000,
           timeoutMs: options.webgpuCapS * 1000,
         });
-        if (gpu.timedOut) notes.push(`WebGPU for ${model}: stopped after ${options.webgpuCapS} s (session create ${gpu.createMs.toFixed(0)} ms included); cells show the runs that finished.`);
+        if (gpu.timedOut)
+          notes.push(
+            `WebGPU for ${model}: stopped after ${options.webgpuCapS} s (session create ${gpu.createMs.toFixed(0)} ms included); cells show the runs that finished.`,
+          );
         if (gpu.backend === 'webgpu') add(model, 'WebGPU', gpu);
         else notes.push(`WebGPU for ${model}: not available (${gpu.fallbackReason}).`);
       } catch (e) {
@@ -105,8 +139,12 @@ async function classifierPart(page, cores) {
     }
   }
   const short = cells.filter((c) => c.n < options.runs);
-  notes.push(`Target ${options.runs} runs after 1 warm-up per cell; a cell stops early after ${options.cellCapS} s (WebGPU: ${options.webgpuRuns} runs, ${options.webgpuCapS} s), so n < ${options.runs} in ${short.length} cell(s): ${short.map((c) => `${c.model} ${c.label} b${c.batch} n=${c.n}`).join('; ') || 'none'}.`);
-  notes.push('WebGPU here is SwiftShader (CPU emulation), so its figures say nothing about a real GPU. "vs native" = WASM median / onnxruntime-node median at the same thread count and batch.');
+  notes.push(
+    `Target ${options.runs} runs after 1 warm-up per cell; a cell stops early after ${options.cellCapS} s (WebGPU: ${options.webgpuRuns} runs, ${options.webgpuCapS} s), so n < ${options.runs} in ${short.length} cell(s): ${short.map((c) => `${c.model} ${c.label} b${c.batch} n=${c.n}`).join('; ') || 'none'}.`,
+  );
+  notes.push(
+    'WebGPU here is SwiftShader (CPU emulation), so its figures say nothing about a real GPU. "vs native" = WASM median / onnxruntime-node median at the same thread count and batch.',
+  );
   return { cells, notes };
 }
 
@@ -120,7 +158,11 @@ async function main() {
     os: `${os.type()} ${os.release()}`,
     node: process.version,
     loadStart: os.loadavg().map((l) => l.toFixed(2)),
-    versions: { ortWeb: pkgVersion('onnxruntime-web'), ortNode: pkgVersion('onnxruntime-node'), mediapipe: pkgVersion('@mediapipe/tasks-vision') },
+    versions: {
+      ortWeb: pkgVersion('onnxruntime-web'),
+      ortNode: pkgVersion('onnxruntime-node'),
+      mediapipe: pkgVersion('@mediapipe/tasks-vision'),
+    },
   };
   results.env = env;
   const appParts = ['live', 'startup', 'memory'].filter(want);
@@ -143,8 +185,11 @@ async function main() {
           results.detection = [];
           for (const model of ['short', 'full']) {
             log(`detection ${model}-range`);
-            const d = await part(`detection ${model}`, () => page.evaluate((j) => window.bench.detect(j), { model, photo, warmup: 10, frames: options.detectFrames }));
-            if (d) results.detection.push({ model, createMs: d.createMs, times: summary(d.times), faces: summary(d.faces) });
+            const d = await part(`detection ${model}`, () =>
+              page.evaluate((j) => window.bench.detect(j), { model, photo, warmup: 10, frames: options.detectFrames }),
+            );
+            if (d)
+              results.detection.push({ model, createMs: d.createMs, times: summary(d.times), faces: summary(d.faces) });
           }
         }
       } finally {
@@ -159,7 +204,9 @@ async function main() {
           results.live = [];
           for (const faces of [1, 3, 6]) {
             log(`live loop, ${faces} face(s)`);
-            const l = await part(`live ${faces}`, () => benchLive({ url: app.url, clip: clips[faces].clip, faces, seconds: options.liveSeconds }));
+            const l = await part(`live ${faces}`, () =>
+              benchLive({ url: app.url, clip: clips[faces].clip, faces, seconds: options.liveSeconds }),
+            );
             if (l) results.live.push(l);
           }
         }
@@ -169,7 +216,9 @@ async function main() {
         }
         if (want('memory')) {
           log(`memory: ${options.memoryMinutes} min of live running`);
-          results.memory = await part('memory', () => benchMemory({ url: app.url, clip: clips[3].clip, minutes: options.memoryMinutes, everyS: quick ? 10 : 30 }));
+          results.memory = await part('memory', () =>
+            benchMemory({ url: app.url, clip: clips[3].clip, minutes: options.memoryMinutes, everyS: quick ? 10 : 30 }),
+          );
         }
       } finally {
         await app.close();

@@ -1,16 +1,20 @@
 // Serves the bench page (bench/page) with the app's own runtime files and cross-origin isolation,
 // so the classifier and detector run exactly as in the app, minus the UI.
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { selfHosted, fromFile } from '../scripts/vite-plugin-self-hosted.ts';
 import { faceModelsPlugin } from '../scripts/face-models/vitePlugin.ts';
+import { ORT_WASM } from '../src/servedFiles.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const nm = (p: string) => resolve(root, 'node_modules', p);
-const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
-const ort = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'].map((f) => fromFile(`ort/${f}`, nm(`onnxruntime-web/dist/${f}`)));
+const ort = Object.values(ORT_WASM).map((url) => fromFile(url, nm(`onnxruntime-web/dist/${basename(url)}`)));
 const mediapipe = readdirSync(nm('@mediapipe/tasks-vision/wasm'))
   .filter((f) => /^vision_wasm.*\.(js|wasm)$/.test(f))
   .map((f) => fromFile(`mediapipe/${f}`, nm(`@mediapipe/tasks-vision/wasm/${f}`)));

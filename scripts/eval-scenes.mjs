@@ -22,7 +22,12 @@ try {
   await page.getByTestId('nav-photo').click();
   const result = await evaluateScenes(page, loadScenes(dir), {
     onImage: values.verbose
-      ? (file, faces, matched) => console.log(file, JSON.stringify(faces.map((f) => [f.label, f.score.toFixed(2), f.box.join(',')])), matched.map((m) => m?.label ?? '-').join(' '))
+      ? (file, faces, matched) =>
+          console.log(
+            file,
+            JSON.stringify(faces.map((f) => [f.label, f.score.toFixed(2), f.box.join(',')])),
+            matched.map((m) => m?.label ?? '-').join(' '),
+          )
       : undefined,
   });
   console.log(`photo mode on ${dir} (detector: ${values.detector})\n${formatEvaluation(result)}`);

@@ -24,9 +24,19 @@ export function clipOptions(argv) {
       gap: { type: 'string', default: '0' },
     },
   });
-  if (!values.out || positionals.length === 0) throw new Error('usage: make-camera-clip.mjs --out clip.y4m photo.jpg [...]');
+  if (!values.out || positionals.length === 0)
+    throw new Error('usage: make-camera-clip.mjs --out clip.y4m photo.jpg [...]');
   const [width, height] = values.size.split('x').map(Number);
-  return { out: values.out, photos: positionals, width, height, fps: Number(values.fps), seconds: Number(values.seconds), pan: Number(values.pan), gap: Number(values.gap) };
+  return {
+    out: values.out,
+    photos: positionals,
+    width,
+    height,
+    fps: Number(values.fps),
+    seconds: Number(values.seconds),
+    pan: Number(values.pan),
+    gap: Number(values.gap),
+  };
 }
 
 /** ffmpeg filter for one photo: fit the whole scene (padded) into a canvas wider than the frame, then pan across it. */
@@ -48,13 +58,31 @@ export function makeCameraClip(o) {
   const segments = o.photos.map((_, i) => `[v${i}]`);
   if (gap > 0) {
     // One empty segment per photo, split from a single colour source.
-    filters.push(`color=c=0x303030:s=${o.width}x${o.height}:r=${o.fps}:d=${gap},format=yuv420p,split=${o.photos.length}${o.photos.map((_, i) => `[g${i}]`).join('')}`);
+    filters.push(
+      `color=c=0x303030:s=${o.width}x${o.height}:r=${o.fps}:d=${gap},format=yuv420p,split=${o.photos.length}${o.photos.map((_, i) => `[g${i}]`).join('')}`,
+    );
     segments.splice(0, segments.length, ...o.photos.flatMap((_, i) => [`[v${i}]`, `[g${i}]`]));
   }
   const concat = `${segments.join('')}concat=n=${segments.length}:v=1:a=0[out]`;
   execFileSync(
     'ffmpeg',
-    ['-loglevel', 'error', '-y', ...inputs, '-filter_complex', [...filters, concat].join(';'), '-map', '[out]', '-r', String(o.fps), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', o.out],
+    [
+      '-loglevel',
+      'error',
+      '-y',
+      ...inputs,
+      '-filter_complex',
+      [...filters, concat].join(';'),
+      '-map',
+      '[out]',
+      '-r',
+      String(o.fps),
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'yuv4mpegpipe',
+      o.out,
+    ],
     { stdio: 'inherit' },
   );
   return o.out;

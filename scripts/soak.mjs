@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import { launchBrowser, serveBuild, waitForModels, watchPage } from '../tests/e2e/harness.mjs';
 import { entranceClip, readLogged } from '../tests/e2e/faults-kit.mjs';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, every: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '30' }, every: { type: 'string', default: '30' } },
+});
 const minutes = Number(values.minutes);
 const every = Number(values.every) * 1000;
 const mb = (n) => (n / 1048576).toFixed(1);
@@ -36,10 +38,20 @@ try {
   while (Date.now() - started < minutes * 60_000) {
     await page.waitForTimeout(Math.min(every, minutes * 60_000 - (Date.now() - started)));
     await within(cdp.send('HeapProfiler.collectGarbage'), null);
-    const metrics = Object.fromEntries(((await within(cdp.send('Performance.getMetrics'), { metrics: [] })).metrics).map((m) => [m.name, m.value]));
-    const counted = await page.locator('[data-testid="entrance-counters"] [data-count]').evaluateAll((els) => els.reduce((s, e) => s + Number(e.getAttribute('data-count')), 0));
+    const metrics = Object.fromEntries(
+      (await within(cdp.send('Performance.getMetrics'), { metrics: [] })).metrics.map((m) => [m.name, m.value]),
+    );
+    const counted = await page
+      .locator('[data-testid="entrance-counters"] [data-count]')
+      .evaluateAll((els) => els.reduce((s, e) => s + Number(e.getAttribute('data-count')), 0));
     const logged = (await readLogged(page)).length;
-    const row = { min: (Date.now() - started) / 60_000, heap: metrics.JSHeapUsedSize, nodes: metrics.Nodes, counted, logged };
+    const row = {
+      min: (Date.now() - started) / 60_000,
+      heap: metrics.JSHeapUsedSize,
+      nodes: metrics.Nodes,
+      counted,
+      logged,
+    };
     rows.push(row);
     console.log(
       `${row.min.toFixed(1).padStart(5)}  ${mb(row.heap).padStart(12)}  ${String(row.nodes).padStart(9)}  ${String(counted).padStart(7)}  ${String(logged).padStart(6)}`,
@@ -47,19 +59,23 @@ try {
   }
   await page.getByTestId('stop-camera').click();
   await page.waitForTimeout(1000);
-  const counted = await page.locator('[data-testid="entrance-counters"] [data-count]').evaluateAll((els) => els.reduce((s, e) => s + Number(e.getAttribute('data-count')), 0));
+  const counted = await page
+    .locator('[data-testid="entrance-counters"] [data-count]')
+    .evaluateAll((els) => els.reduce((s, e) => s + Number(e.getAttribute('data-count')), 0));
   const logged = (await readLogged(page)).length;
   const third = Math.max(1, Math.floor(rows.length / 3));
   const mean = (rs, k) => rs.reduce((s, r) => s + r[k], 0) / rs.length;
   const early = rows.slice(1, 1 + third).length ? rows.slice(1, 1 + third) : rows.slice(0, 1);
   const late = rows.slice(-third);
   const growth = mean(late, 'heap') / mean(early, 'heap') - 1;
-  console.log(`\npeople counted ${counted}, events logged ${logged}; page heap ${(growth * 100).toFixed(1)} % (last third vs first third)`);
+  console.log(
+    `\npeople counted ${counted}, events logged ${logged}; page heap ${(growth * 100).toFixed(1)} % (last third vs first third)`,
+  );
   const errors = problems.filter((p) => p.startsWith('pageerror'));
-  if (logged !== counted) (failed = true), console.log(`FAIL: ${counted - logged} event(s) lost`);
-  if (growth > 0.2) (failed = true), console.log('FAIL: the heap grew by more than 20 %');
-  if (counted === 0) (failed = true), console.log('FAIL: nobody was counted');
-  if (errors.length) (failed = true), console.log(`FAIL: page errors\n${errors.join('\n')}`);
+  if (logged !== counted) ((failed = true), console.log(`FAIL: ${counted - logged} event(s) lost`));
+  if (growth > 0.2) ((failed = true), console.log('FAIL: the heap grew by more than 20 %'));
+  if (counted === 0) ((failed = true), console.log('FAIL: nobody was counted'));
+  if (errors.length) ((failed = true), console.log(`FAIL: page errors\n${errors.join('\n')}`));
   if (!failed) console.log('OK');
 } finally {
   await browser.close();

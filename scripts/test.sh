@@ -50,6 +50,8 @@ npm ci --ignore-scripts --no-audit --no-fund
 
 phase "types"
 npm run typecheck
+phase "formatting (prettier; \`npm run fmt\` fixes)"
+npm run fmt:check
 phase "unit tests"
 npx vitest run
 phase "model tests"

@@ -13,7 +13,9 @@ const CLASSES = ['correct', 'incorrect', 'none'];
 function classificationReport(labels, preds) {
   const k = CLASSES.length;
   const cm = Array.from({ length: k }, () => new Array(k).fill(0));
-  labels.forEach((t, i) => { cm[t][preds[i]] += 1; });
+  labels.forEach((t, i) => {
+    cm[t][preds[i]] += 1;
+  });
   const perClass = {};
   let f1Sum = 0;
   let correct = 0;
@@ -28,12 +30,20 @@ function classificationReport(labels, preds) {
     f1Sum += f1;
     correct += tp;
   });
-  return { n: labels.length, accuracy: correct / labels.length, macro_f1: f1Sum / k, per_class: perClass, confusion: cm };
+  return {
+    n: labels.length,
+    accuracy: correct / labels.length,
+    macro_f1: f1Sum / k,
+    per_class: perClass,
+    confusion: cm,
+  };
 }
 
 async function runModel(modelPath, data, shape, batch) {
   const session = await ort.InferenceSession.create(modelPath, {
-    executionProviders: ['cpu'], intraOpNumThreads: 2, graphOptimizationLevel: 'all',
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 2,
+    graphOptimizationLevel: 'all',
     // As in the app (workers/session.ts): fold the int8 weights into floats once, not on every run.
     extra: { 'session.disable_quant_qdq': '1' },
   });
@@ -52,8 +62,11 @@ async function runModel(modelPath, data, shape, batch) {
 
 const { values: args } = parseArgs({
   options: {
-    model: { type: 'string' }, tensors: { type: 'string' }, out: { type: 'string' },
-    'probs-out': { type: 'string' }, batch: { type: 'string', default: '16' },
+    model: { type: 'string' },
+    tensors: { type: 'string' },
+    out: { type: 'string' },
+    'probs-out': { type: 'string' },
+    batch: { type: 'string', default: '16' },
   },
 });
 if (!args.model || !args.tensors) {
@@ -68,10 +81,15 @@ const probs = await runModel(args.model, data, meta.shape, Number(args.batch));
 const seconds = (performance.now() - t0) / 1000;
 const preds = probs.map((p) => p.indexOf(Math.max(...p)));
 const report = {
-  model: basename(args.model), runtime: `onnxruntime-node ${ort.env.versions.common}`,
-  set: basename(args.tensors), seconds, ...classificationReport(meta.labels, preds),
+  model: basename(args.model),
+  runtime: `onnxruntime-node ${ort.env.versions.common}`,
+  set: basename(args.tensors),
+  seconds,
+  ...classificationReport(meta.labels, preds),
 };
 if (args.out) writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
 if (args['probs-out']) writeFileSync(args['probs-out'], JSON.stringify({ names: meta.names, probs }));
-console.log(`${report.model} on ${report.set}: n=${report.n} acc=${report.accuracy.toFixed(4)} `
-  + `macroF1=${report.macro_f1.toFixed(4)} (${seconds.toFixed(1)} s)`);
+console.log(
+  `${report.model} on ${report.set}: n=${report.n} acc=${report.accuracy.toFixed(4)} ` +
+    `macroF1=${report.macro_f1.toFixed(4)} (${seconds.toFixed(1)} s)`,
+);

@@ -51,12 +51,20 @@ async function startWorker() {
   await import('./classifier.worker');
   onmessage = scope.onmessage as typeof onmessage;
   onmessage({
-    data: { type: 'init', modelUrl: 'http://x/m.onnx', sidecarUrl: 'http://x/m.json', wasmPaths: { mjs: '', wasm: '' }, preferWebGpu: true, numThreads: 2 },
+    data: {
+      type: 'init',
+      modelUrl: 'http://x/m.onnx',
+      sidecarUrl: 'http://x/m.json',
+      wasmPaths: { mjs: '', wasm: '' },
+      preferWebGpu: true,
+      numThreads: 2,
+    },
   });
   await vi.waitFor(() => expect(posted.some((m) => m.type === 'ready')).toBe(true));
 }
 
-const classify = (id: number) => onmessage({ data: { type: 'classify', id, size: 2, count: 1, rgba: new ArrayBuffer(16) } });
+const classify = (id: number) =>
+  onmessage({ data: { type: 'classify', id, size: 2, count: 1, rgba: new ArrayBuffer(16) } });
 
 describe('classifier worker: WebGPU device loss', () => {
   beforeEach(startWorker);
@@ -65,7 +73,11 @@ describe('classifier worker: WebGPU device loss', () => {
     expect(posted.find((m) => m.type === 'ready')).toMatchObject({ backend: 'webgpu' });
     sessions[0]!.loseDevice('WebGPU device lost: GPU process crashed');
     await vi.waitFor(() => expect(posted.filter((m) => m.type === 'backend')).toHaveLength(1));
-    expect(posted.find((m) => m.type === 'backend')).toEqual({ type: 'backend', backend: 'wasm', reason: 'WebGPU device lost: GPU process crashed' });
+    expect(posted.find((m) => m.type === 'backend')).toEqual({
+      type: 'backend',
+      backend: 'wasm',
+      reason: 'WebGPU device lost: GPU process crashed',
+    });
     classify(1);
     await vi.waitFor(() => expect(posted.some((m) => m.type === 'result')).toBe(true));
     expect(posted.find((m) => m.type === 'result')).toMatchObject({ id: 1, backend: 'wasm' });
@@ -76,7 +88,10 @@ describe('classifier worker: WebGPU device loss', () => {
     sessions[0]!.run.mockRejectedValueOnce(new Error('Device is lost'));
     classify(7);
     await vi.waitFor(() => expect(posted.some((m) => m.type === 'result')).toBe(true));
-    expect(posted.find((m) => m.type === 'backend')).toMatchObject({ backend: 'wasm', reason: 'WebGPU run failed: Device is lost' });
+    expect(posted.find((m) => m.type === 'backend')).toMatchObject({
+      backend: 'wasm',
+      reason: 'WebGPU run failed: Device is lost',
+    });
     expect(posted.find((m) => m.type === 'result')).toMatchObject({ id: 7, backend: 'wasm' });
     expect(posted.some((m) => m.type === 'error')).toBe(false);
   });

@@ -11,6 +11,7 @@ import {
 import { rgbaToNchw } from '../src/classify/preprocess';
 import { loadModelBytes, loadSidecar, ModelLoadError } from './modelLoader';
 import { configureWasm, createSession, createWasmSession, inputTensor, type BackendSession } from './session';
+import { errorText } from '../src/errorText';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -31,9 +32,7 @@ async function init(req: InitRequest): Promise<void> {
     );
     post({ type: 'progress', stage: 'compile', file, loaded: 0, total: null });
     const threads = configureWasm(req.wasmPaths, req.numThreads);
-    const t0 = performance.now();
     current = await createSession(modelBytes, req.preferWebGpu, threads);
-    const sessionMs = performance.now() - t0;
     watchDeviceLoss(current);
     post({
       type: 'ready',
@@ -41,11 +40,10 @@ async function init(req: InitRequest): Promise<void> {
       fallbackReason: current.fallbackReason,
       model: { id: sidecar.id, version: sidecar.version, inputSize: sidecar.input.shape[2] },
       threads: current.threads,
-      sessionMs,
     });
   } catch (e) {
     const file = e instanceof ModelLoadError ? e.file : (sidecar?.file ?? null);
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorText(e);
     post({ type: 'error', stage: 'load', file, message, requestId: null });
   }
 }
@@ -82,19 +80,25 @@ async function classify(req: ClassifyRequest): Promise<void> {
     } catch (e) {
       // A failing WebGPU run (e.g. device lost mid-frame) is retried once on WASM.
       if (current?.backend !== 'webgpu') throw e;
-      await switchToWasm(`WebGPU run failed: ${e instanceof Error ? e.message : String(e)}`);
+      await switchToWasm(`WebGPU run failed: ${errorText(e)}`);
       probs = await run(req);
     }
     post({ type: 'result', id: req.id, probs, ms: performance.now() - t0, backend: current!.backend }, [probs.buffer]);
   } catch (e) {
-    post({ type: 'error', stage: 'classify', file: null, message: e instanceof Error ? e.message : String(e), requestId: req.id });
+    post({ type: 'error', stage: 'classify', file: null, message: errorText(e), requestId: req.id });
   }
 }
 
 self.onmessage = (event: MessageEvent<unknown>) => {
   const msg = event.data;
   if (!isToWorker(msg)) {
-    post({ type: 'error', stage: 'classify', file: null, message: 'malformed message to classifier worker', requestId: null });
+    post({
+      type: 'error',
+      stage: 'classify',
+      file: null,
+      message: 'malformed message to classifier worker',
+      requestId: null,
+    });
     return;
   }
   queue = queue.then(() => (msg.type === 'init' ? init(msg) : classify(msg)));

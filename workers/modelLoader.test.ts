@@ -48,13 +48,17 @@ describe('loadModelBytes', () => {
   });
 
   it('reports a missing file with its HTTP status', async () => {
-    await expect(loadModelBytes(`${base}/missing.onnx`, sha, () => {})).rejects.toThrow(/missing\.onnx could not be downloaded \(HTTP 404\)/);
+    await expect(loadModelBytes(`${base}/missing.onnx`, sha, () => {})).rejects.toThrow(
+      /missing\.onnx could not be downloaded \(HTTP 404\)/,
+    );
   });
 });
 
 describe('loadSidecar', () => {
   it('rejects an invalid or non-JSON sidecar with a message naming it', async () => {
-    await expect(loadSidecar(`${base}/sidecar.json`)).rejects.toThrow(/sidecar\.json is invalid: sidecar has no valid sha256/);
+    await expect(loadSidecar(`${base}/sidecar.json`)).rejects.toThrow(
+      /sidecar\.json is invalid: sidecar has no valid sha256/,
+    );
     await expect(loadSidecar(`${base}/not-json.json`)).rejects.toThrow(/not-json\.json is not valid JSON/);
     await expect(loadSidecar(`${base}/gone.json`)).rejects.toThrow(/HTTP 404/);
   });

@@ -61,7 +61,10 @@ export async function loadModelBytes(
       onProgress(loaded, total);
     }
   } catch {
-    throw new ModelLoadError(name, `${name} download was interrupted after ${loaded} bytes. Check the connection and retry.`);
+    throw new ModelLoadError(
+      name,
+      `${name} download was interrupted after ${loaded} bytes. Check the connection and retry.`,
+    );
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;

@@ -2,6 +2,7 @@
 // (SIMD always; threads only when the page is cross-origin isolated, as SharedArrayBuffer requires).
 import * as ort from 'onnxruntime-web';
 import type { Backend } from '../src/classify/protocol';
+import { errorText } from '../src/errorText';
 
 // The deployed model stores int8 weights behind DequantizeLinear. Turning off ORT's QDQ handling lets
 // constant folding turn them into float weights once, at session creation, instead of on every run
@@ -44,27 +45,32 @@ export function configureWasm(paths: { mjs: string; wasm: string }, requestedThr
   return threads;
 }
 
-async function createWasm(model: Uint8Array, threads: number, fallbackReason: string | null): Promise<BackendSession> {
+/** A WASM session; `fallbackReason` says why WebGPU is not used (null when it was never asked for). */
+export async function createWasmSession(
+  model: Uint8Array,
+  threads: number,
+  fallbackReason: string | null,
+): Promise<BackendSession> {
   const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'] });
   return { session, backend: 'wasm', fallbackReason, threads, lost: new Promise<string>(() => {}) };
 }
 
-export async function createSession(model: Uint8Array, preferWebGpu: boolean, threads: number): Promise<BackendSession> {
-  if (!preferWebGpu) return createWasm(model, threads, 'WebGPU turned off in settings');
+export async function createSession(
+  model: Uint8Array,
+  preferWebGpu: boolean,
+  threads: number,
+): Promise<BackendSession> {
+  if (!preferWebGpu) return createWasmSession(model, threads, 'WebGPU turned off in settings');
   const reason = await webGpuUnavailableReason();
-  if (reason) return createWasm(model, threads, reason);
+  if (reason) return createWasmSession(model, threads, reason);
   try {
     const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['webgpu'] });
     const device = (await ort.env.webgpu.device) as unknown as { lost: Promise<{ message: string }> };
     const lost = device.lost.then((info) => `WebGPU device lost${info.message ? `: ${info.message}` : ''}`);
     return { session, backend: 'webgpu', fallbackReason: null, threads, lost };
   } catch (e) {
-    return createWasm(model, threads, `WebGPU session failed: ${e instanceof Error ? e.message : String(e)}`);
+    return createWasmSession(model, threads, `WebGPU session failed: ${errorText(e)}`);
   }
-}
-
-export async function createWasmSession(model: Uint8Array, threads: number, reason: string): Promise<BackendSession> {
-  return createWasm(model, threads, reason);
 }
 
 export function inputTensor(data: Float32Array, count: number, size: number): ort.Tensor {

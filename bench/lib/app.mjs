@@ -48,16 +48,23 @@ async function countingProxy(target) {
   const upstream = new URL(target);
   const counter = { bytes: 0, requests: 0 };
   const server = http.createServer((req, res) => {
-    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.on('data', (chunk) => (counter.bytes += chunk.length));
-      r.pipe(res);
-      counter.requests++;
-    });
+    const up = http.request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.on('data', (chunk) => (counter.bytes += chunk.length));
+        r.pipe(res);
+        counter.requests++;
+      },
+    );
     req.pipe(up);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/`, counter, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    counter,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 async function openApp(browser) {
@@ -76,7 +83,11 @@ async function startCamera(page) {
 async function statusNumbers(page) {
   const text = await page.getByTestId('status-line').innerText();
   const num = (re) => (re.exec(text) ? Number(re.exec(text)[1]) : null);
-  return { detectMs: num(/\((\d+) ms\)/), classifyMs: num(/classify (\d+) ms/), backend: await page.getByTestId('backend').innerText() };
+  return {
+    detectMs: num(/\((\d+) ms\)/),
+    classifyMs: num(/classify (\d+) ms/),
+    backend: await page.getByTestId('backend').innerText(),
+  };
 }
 
 /** Live loop with a fake camera clip: `seconds` of measurement after `settleS` of warm-up. */
@@ -96,7 +107,11 @@ export async function benchLive({ url, clip, faces, seconds, settleS = 3 }) {
     }
     const b = await page.evaluate((from) => {
       const b = window.__bench;
-      return { now: performance.now(), frames: b.frames.filter(([t]) => t >= from), longtasks: b.longtasks.filter(([t]) => t >= from) };
+      return {
+        now: performance.now(),
+        frames: b.frames.filter(([t]) => t >= from),
+        longtasks: b.longtasks.filter(([t]) => t >= from),
+      };
     }, t0);
     const span = (b.now - t0) / 1000;
     const longMs = b.longtasks.map(([, d]) => d);
@@ -145,7 +160,11 @@ export async function benchStartup({ url, clip }) {
       const backend = await page.getByTestId('backend').innerText();
       if (kind === 'first') {
         // The precache is complete once the worker is active; only then is the next visit a warm one.
-        await page.evaluate(() => Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 60_000))]).then(() => undefined));
+        await page.evaluate(() =>
+          Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 60_000))]).then(
+            () => undefined,
+          ),
+        );
       }
       await page.close();
       return { kind, backend, modelsMs, firstResultMs, totalMs: modelsMs + firstResultMs, bytes, requests };
@@ -186,7 +205,10 @@ function rendererRssKb() {
 
 /** Live running with the 3-face clip for `minutes`, sampling JS heap, wasm memory and renderer RSS. */
 export async function benchMemory({ url, clip, minutes, everyS }) {
-  const browser = await launchBrowser({ camera: clip, extraArgs: ['--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'] });
+  const browser = await launchBrowser({
+    camera: clip,
+    extraArgs: ['--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'],
+  });
   try {
     const { page } = await openApp(browser);
     await page.goto(url);
@@ -198,7 +220,9 @@ export async function benchMemory({ url, clip, minutes, everyS }) {
     const t0 = Date.now();
     for (;;) {
       await cdp.send('HeapProfiler.collectGarbage');
-      const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+      const metrics = Object.fromEntries(
+        (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
+      );
       const page_ = await page.evaluate(async () => {
         const wasm = window.__bench.memories.map((r) => r.deref()?.buffer.byteLength ?? 0).reduce((a, b) => a + b, 0);
         // Covers the classifier worker too (its ORT heap); needs cross-origin isolation, which the app has.

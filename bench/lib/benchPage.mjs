@@ -17,6 +17,7 @@ export async function openBenchPage(browser, url) {
   page.on('pageerror', (e) => console.error(`  bench page error: ${e.message}`));
   await page.goto(url);
   await page.waitForFunction(() => window.bench?.ready, null, { timeout: 120_000 });
-  if (!(await page.evaluate(() => self.crossOriginIsolated))) throw new Error('bench page is not cross-origin isolated');
+  if (!(await page.evaluate(() => self.crossOriginIsolated)))
+    throw new Error('bench page is not cross-origin isolated');
   return page;
 }

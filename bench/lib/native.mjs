@@ -7,7 +7,11 @@ import { pixels } from './pixels.mjs';
 export async function benchNative({ modelPath, threads, batches, warmup, runs, capMs }) {
   const bytes = readFileSync(modelPath);
   const t0 = performance.now();
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   const createMs = performance.now() - t0;
   const out = [];
   for (const batch of batches) {

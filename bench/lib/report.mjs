@@ -26,14 +26,31 @@ export function markdown(r) {
       c.ratio ? `${c.ratio.toFixed(2)}×` : '—',
       ms(c.createMs),
     ]);
-    out.push(table(['model', 'runtime', 'batch', 'n', 'median ms', 'p90 ms', 'ms/face', 'vs native', 'session create ms'], rows), '');
+    out.push(
+      table(
+        ['model', 'runtime', 'batch', 'n', 'median ms', 'p90 ms', 'ms/face', 'vs native', 'session create ms'],
+        rows,
+      ),
+      '',
+    );
     for (const n of r.classifier.notes) out.push(`- ${n}`);
     out.push('');
   }
   if (r.detection) {
     out.push('## 2. Face detection, 640×480 frame (detectVideo, default video tuning)', '');
-    const rows = r.detection.map((d) => [d.model, String(d.times.n), ms(d.times.median), ms(d.times.p90), (1000 / d.times.mean).toFixed(1), d.faces.median ?? '—', ms(d.createMs)]);
-    out.push(table(['model', 'frames', 'median ms', 'p90 ms', 'fps (1000/mean)', 'faces found (median)', 'create ms'], rows), '');
+    const rows = r.detection.map((d) => [
+      d.model,
+      String(d.times.n),
+      ms(d.times.median),
+      ms(d.times.p90),
+      (1000 / d.times.mean).toFixed(1),
+      d.faces.median ?? '—',
+      ms(d.createMs),
+    ]);
+    out.push(
+      table(['model', 'frames', 'median ms', 'p90 ms', 'fps (1000/mean)', 'faces found (median)', 'create ms'], rows),
+      '',
+    );
   }
   if (r.live) {
     out.push('## 3. Live loop in the app (fake camera, 30 fps clip)', '');
@@ -49,27 +66,78 @@ export function markdown(r) {
       ms(l.longtaskMaxMs),
       String(l.facesShown.median ?? '—'),
     ]);
-    out.push(table(['faces in clip', 'classifier', 'loop fps', 'frame ms median', 'frame ms p90', 'detect ms (status)', 'classify ms (status)', 'long tasks ms/s', 'longest task ms', 'faces shown'], rows), '');
+    out.push(
+      table(
+        [
+          'faces in clip',
+          'classifier',
+          'loop fps',
+          'frame ms median',
+          'frame ms p90',
+          'detect ms (status)',
+          'classify ms (status)',
+          'long tasks ms/s',
+          'longest task ms',
+          'faces shown',
+        ],
+        rows,
+      ),
+      '',
+    );
   }
   if (r.startup) {
     out.push('## 4. Start-up (live mode, 1-face clip)', '');
-    const rows = r.startup.map((s) => [s.kind, s.backend, ms(s.modelsMs), ms(s.firstResultMs), ms(s.totalMs), mb(s.bytes), String(s.requests)]);
-    out.push(table(['visit', 'classifier', 'load → models ready ms', 'start → first label ms', 'total ms', 'MiB from server', 'requests'], rows), '');
+    const rows = r.startup.map((s) => [
+      s.kind,
+      s.backend,
+      ms(s.modelsMs),
+      ms(s.firstResultMs),
+      ms(s.totalMs),
+      mb(s.bytes),
+      String(s.requests),
+    ]);
+    out.push(
+      table(
+        [
+          'visit',
+          'classifier',
+          'load → models ready ms',
+          'start → first label ms',
+          'total ms',
+          'MiB from server',
+          'requests',
+        ],
+        rows,
+      ),
+      '',
+    );
   }
   if (r.memory) {
     const s = r.memory.samples;
     const first = s[0];
     const last = s.at(-1);
-    out.push(`## 5. Memory, ${r.memory.minutes} min of live running (3-face clip, ${s.length} samples, after a forced GC each)`, '');
-    const line = (name, k) => [name, mb(first[k]), mb(last[k]), mb(last[k] !== null && first[k] !== null ? last[k] - first[k] : null), mb(s.some((x) => x[k] !== null) ? Math.max(...s.map((x) => x[k] ?? 0)) : null)];
     out.push(
-      table(['MiB', 'start', 'end', 'growth', 'max'], [
-        line('JS heap used (page)', 'jsHeapUsed'),
-        line('JS heap total (page)', 'jsHeapTotal'),
-        line('wasm memory (page: MediaPipe)', 'mainWasm'),
-        line('measureUserAgentSpecificMemory (page + worker)', 'uaMemory'),
-        line('renderer processes RSS', 'rendererRss'),
-      ]),
+      `## 5. Memory, ${r.memory.minutes} min of live running (3-face clip, ${s.length} samples, after a forced GC each)`,
+      '',
+    );
+    const line = (name, k) => [
+      name,
+      mb(first[k]),
+      mb(last[k]),
+      mb(last[k] !== null && first[k] !== null ? last[k] - first[k] : null),
+      mb(s.some((x) => x[k] !== null) ? Math.max(...s.map((x) => x[k] ?? 0)) : null),
+    ];
+    out.push(
+      table(
+        ['MiB', 'start', 'end', 'growth', 'max'],
+        [
+          line('JS heap used (page)', 'jsHeapUsed'),
+          line('JS heap total (page)', 'jsHeapTotal'),
+          line('wasm memory (page: MediaPipe)', 'mainWasm'),
+          line('measureUserAgentSpecificMemory (page + worker)', 'uaMemory'),
+          line('renderer processes RSS', 'rendererRss'),
+        ],
+      ),
       '',
     );
   }

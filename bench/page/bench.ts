@@ -1,5 +1,6 @@
 // Entry of the bench page: exposes window.bench for bench/run.mjs (driven through playwright-core).
 import { createFaceFinder } from '../../src/detect/faceDetector';
+import { ORT_WASM } from '../../src/servedFiles';
 import type { ClassifierJob, ClassifierResult, DetectJob, DetectResult, FromClassifierWorker } from './protocol';
 
 const origin = location.origin;
@@ -9,7 +10,7 @@ function classify(job: Omit<ClassifierJob, 'wasmPaths' | 'modelUrl'> & { model: 
   const full: ClassifierJob = {
     ...job,
     modelUrl: `${origin}/models/${job.model}`,
-    wasmPaths: { mjs: `${origin}/ort/ort-wasm-simd-threaded.jsep.mjs`, wasm: `${origin}/ort/ort-wasm-simd-threaded.jsep.wasm` },
+    wasmPaths: { mjs: `${origin}/${ORT_WASM.mjs}`, wasm: `${origin}/${ORT_WASM.wasm}` },
   };
   return new Promise<ClassifierResult>((resolve, reject) => {
     let latest: ClassifierResult | null = null;
@@ -40,7 +41,11 @@ async function detect(job: DetectJob): Promise<DetectResult> {
   const ctx = canvas.getContext('2d')!;
   const t0 = performance.now();
   const file = job.model === 'short' ? 'face_detection_short_range.tflite' : 'face_detection_full_range.tflite';
-  const finder = await createFaceFinder({ model: job.model, wasmBaseUrl: `${origin}/mediapipe`, modelUrl: `${origin}/models/${file}` });
+  const finder = await createFaceFinder({
+    model: job.model,
+    wasmBaseUrl: `${origin}/mediapipe`,
+    modelUrl: `${origin}/models/${file}`,
+  });
   const createMs = performance.now() - t0;
   // Cover-fit the photo, 10% wider than the frame, and pan across it so no two frames are identical.
   const scale = Math.max((640 * 1.1) / img.width, 480 / img.height);

@@ -7,7 +7,6 @@ import type { ClassifierJob, ClassifierResult } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-
 /** Posts the figures so far after every step, so the page can stop a slow backend and keep what it measured. */
 async function run(job: ClassifierJob): Promise<void> {
   const t0 = performance.now();
@@ -15,11 +14,25 @@ async function run(job: ClassifierJob): Promise<void> {
   const fetchMs = performance.now() - t0;
   const threads = configureWasm(job.wasmPaths, job.threads);
   const t1 = performance.now();
-  const s = job.backend === 'webgpu' ? await createSession(bytes, true, threads) : await createWasmSession(bytes, threads, 'bench');
+  const s =
+    job.backend === 'webgpu'
+      ? await createSession(bytes, true, threads)
+      : await createWasmSession(bytes, threads, 'bench');
   const createMs = performance.now() - t1;
   const batches: ClassifierResult['batches'] = [];
   const report = (done: boolean) =>
-    self.postMessage({ done, result: { backend: s.backend, threads: s.threads, fallbackReason: s.fallbackReason, fetchMs, createMs, batches, timedOut: false } });
+    self.postMessage({
+      done,
+      result: {
+        backend: s.backend,
+        threads: s.threads,
+        fallbackReason: s.fallbackReason,
+        fetchMs,
+        createMs,
+        batches,
+        timedOut: false,
+      },
+    });
   report(false);
   for (const batch of job.batches) {
     const feeds = { [s.session.inputNames[0]!]: inputTensor(pixels(batch), batch, 224) };

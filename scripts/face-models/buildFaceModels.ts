@@ -1,12 +1,12 @@
 /**
  * Produces the BlazeFace models the app serves at /models/<name>: the .tflite
  * files from @mediapipe/face_detection with the TFLite metadata that
- * MediaPipe Tasks' FaceDetector requires (see src/detect/tfliteMetadata.ts).
+ * MediaPipe Tasks' FaceDetector requires (see ./tfliteMetadata.ts).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { addFaceDetectorMetadata, BLAZEFACE_METADATA } from '../../src/detect/tfliteMetadata.ts';
+import { addFaceDetectorMetadata, BLAZEFACE_METADATA } from './tfliteMetadata.ts';
 
 export type FaceModelName = keyof typeof BLAZEFACE_METADATA;
 export const FACE_MODEL_NAMES = Object.keys(BLAZEFACE_METADATA) as FaceModelName[];

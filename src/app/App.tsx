@@ -1,15 +1,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { logTrackEvents } from '../log/eventLogger';
-import { cropToJpeg } from '../log/thumbnail';
 import { registerServiceWorker, type UpdateHandle } from '../pwa/registerServiceWorker';
 import { HistoryScreen } from '../screens/history/HistoryScreen';
-import { LiveScreen, type EventCrops } from '../screens/live/LiveScreen';
+import { LiveScreen } from '../screens/live/LiveScreen';
 import { PhotoScreen } from '../screens/photo/PhotoScreen';
-import type { TrackEvent } from '../track/tracker';
-import { Engine, type EngineState } from './engine';
+import { Models, type ModelsState } from '../pipeline/models';
 import { LoadingBanner } from './LoadingBanner';
 import { loadPreferences, savePreferences, type Preferences } from './preferences';
 import { useLog } from './useLog';
+import { useLogSink } from './useLogSink';
 
 type Screen = 'live' | 'photo' | 'history';
 
@@ -21,46 +19,25 @@ const SCREENS: { id: Screen; title: string }[] = [
 
 export function App() {
   const [prefs, setPrefs] = useState<Preferences>(loadPreferences);
-  const engine = useMemo(() => new Engine(prefs), []);
-  const [state, setState] = useState<EngineState>(engine.state);
+  const models = useMemo(() => new Models(prefs), []);
+  const [state, setState] = useState<ModelsState>(models.state);
   const [screen, setScreen] = useState<Screen>('live');
   const [update, setUpdate] = useState<UpdateHandle | null>(null);
   const [offlineReady, setOfflineReady] = useState(false);
   const [log, logControls] = useLog();
   const [logNotice, setLogNotice] = useState<string | null>(null);
 
-  useEffect(() => engine.subscribe(setState), [engine]);
+  useEffect(() => models.subscribe(setState), [models]);
   useEffect(() => registerServiceWorker(setUpdate, () => setOfflineReady(true)), []);
 
   const changePrefs = (patch: Partial<Preferences>) => {
     const next = { ...prefs, ...patch };
     setPrefs(next);
     savePreferences(next);
-    if (patch.detectorModel) engine.setDetectorModel(patch.detectorModel);
+    if (patch.detectorModel) models.setDetectorModel(patch.detectorModel);
   };
 
-  const logEvents = (events: TrackEvent[], camera: string, crops: EventCrops) => {
-    const db = log.db;
-    if (!db) return;
-    const size = state.inputSize;
-    void logTrackEvents(db, events, {
-      camera,
-      modelId: state.modelId ?? 'unknown',
-      modelVersion: state.modelVersion ?? '',
-      timeOrigin: performance.timeOrigin,
-      thumbnailFor: async (id) => {
-        const crop = crops.get(id);
-        return crop ? cropToJpeg(crop, size) : null;
-      },
-    }).then((out) => {
-      if (out.errors.length) setLogNotice(`${out.errors.length} event(s) could not be saved: ${out.errors[0]}`);
-      else if (out.thumbnailsPurged || out.thumbnailsDropped) {
-        setLogNotice(
-          `Storage is full: ${out.thumbnailsPurged} oldest face thumbnail(s) were deleted to make room${out.thumbnailsDropped ? ', and new events are saved without one' : ''}. No event was lost.`,
-        );
-      }
-    });
-  };
+  const sink = useLogSink(log, state, setLogNotice);
 
   return (
     <div class="app">
@@ -117,16 +94,15 @@ export function App() {
       <main>
         {screen === 'live' && (
           <LiveScreen
-            engine={engine}
+            models={models}
             state={state}
-            keepThumbnails={log.settings.thumbnails}
+            sink={sink}
             soundAlerts={log.settings.soundAlerts}
             onSoundAlertsChange={(soundAlerts) => logControls.changeSettings({ soundAlerts })}
-            onEvents={logEvents}
             onUsePhotos={() => setScreen('photo')}
           />
         )}
-        {screen === 'photo' && <PhotoScreen engine={engine} state={state} />}
+        {screen === 'photo' && <PhotoScreen models={models} state={state} />}
         {screen === 'history' && <HistoryScreen db={log.db} unavailableReason={log.unavailable ?? undefined} />}
       </main>
       <footer class="app-footer">
@@ -142,7 +118,8 @@ export function App() {
           </select>
         </label>
         <span class="muted">
-          {state.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this device
+          {state.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this
+          device
         </span>
       </footer>
     </div>

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { EngineState } from './engine';
+import type { ModelsState } from '../pipeline/models';
 
 const mb = (n: number) => (n / 1048576).toFixed(1);
 
 /** Model download/compile progress and load errors: the user always sees what the app is doing. */
-export function LoadingBanner({ state }: { state: EngineState }) {
+export function LoadingBanner({ state }: { state: ModelsState }) {
   const [offlineRetry, setOfflineRetry] = useState(false);
   if (state.errors.length > 0) {
     // Reloading without a network (and before the app was installed) would replace the page with the
@@ -35,7 +35,9 @@ export function LoadingBanner({ state }: { state: EngineState }) {
   let text = 'Loading the face detector and the mask classifier…';
   let value: number | undefined;
   if (p?.stage === 'download') {
-    text = p.total ? `Downloading ${p.file}: ${mb(p.loaded)} of ${mb(p.total)} MB` : `Downloading ${p.file}: ${mb(p.loaded)} MB`;
+    text = p.total
+      ? `Downloading ${p.file}: ${mb(p.loaded)} of ${mb(p.total)} MB`
+      : `Downloading ${p.file}: ${mb(p.loaded)} MB`;
     value = p.total ? p.loaded / p.total : undefined;
   } else if (p?.stage === 'compile') {
     text = `Preparing ${p.file} for this device…`;

@@ -5,6 +5,7 @@ import { openLog, type LogDb } from '../log/db';
 import { requestPersistentStorage } from '../log/storage';
 import type { Settings } from '../log/types';
 import { DEFAULT_SETTINGS } from '../log/types';
+import { errorText } from '../errorText';
 
 export interface LogState {
   db: LogDb | null;
@@ -25,7 +26,12 @@ export function useLog(): [LogState, LogControls] {
   useEffect(() => {
     let db: LogDb | null = null;
     openLog({
-      onClosed: () => setState((s) => ({ ...s, db: null, unavailable: 'The log was closed because MaskGate was updated in another tab. Reload this page.' })),
+      onClosed: () =>
+        setState((s) => ({
+          ...s,
+          db: null,
+          unavailable: 'The log was closed because MaskGate was updated in another tab. Reload this page.',
+        })),
     }).then(
       async (opened) => {
         db = opened;
@@ -37,7 +43,7 @@ export function useLog(): [LogState, LogControls] {
       (e: unknown) =>
         setState((s) => ({
           ...s,
-          unavailable: `Logging is off: this browser does not allow local storage here (${e instanceof Error ? e.message : String(e)}). Live and photo checks still work; nothing is recorded.`,
+          unavailable: `Logging is off: this browser does not allow local storage here (${errorText(e)}). Live and photo checks still work; nothing is recorded.`,
         })),
     );
     return () => db?.close();

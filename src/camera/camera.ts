@@ -1,4 +1,5 @@
 // Opens the camera the user picked and turns getUserMedia's failures into words a person can act on.
+import { errorText } from '../errorText';
 
 export type Facing = 'user' | 'environment' | 'any';
 
@@ -25,7 +26,7 @@ export async function listCameras(): Promise<MediaDeviceInfo[]> {
   return devices.filter((d) => d.kind === 'videoinput');
 }
 
-export type CameraErrorKind = 'denied' | 'missing' | 'busy' | 'unsupported' | 'ended' | 'other';
+export type CameraErrorKind = 'denied' | 'missing' | 'busy' | 'unsupported' | 'other';
 
 export class CameraError extends Error {
   constructor(
@@ -51,8 +52,11 @@ function toCameraError(e: unknown): CameraError {
       return new CameraError('missing', 'No camera was found on this device. You can still check photos.');
     case 'NotReadableError':
     case 'AbortError':
-      return new CameraError('busy', 'The camera is in use by another app or could not be started. Close the other app and retry.');
+      return new CameraError(
+        'busy',
+        'The camera is in use by another app or could not be started. Close the other app and retry.',
+      );
     default:
-      return new CameraError('other', `The camera could not be started: ${e instanceof Error ? e.message : String(e)}`);
+      return new CameraError('other', `The camera could not be started: ${errorText(e)}`);
   }
 }

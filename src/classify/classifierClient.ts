@@ -1,12 +1,26 @@
-// The page's side of the classifier worker: starts it, forwards load progress and backend changes,
-// and turns classify requests into promises. Callers check `busy` so the page never waits on it.
-import type { Backend, FromWorker, ReadyMessage, ToWorker } from './protocol';
+// The page's side of the classifier worker: starts it, forwards load progress, backend changes and
+// timings, and turns classify requests into promises. Callers check `busy` so the page never waits on it.
+//
+// A worker can die after start-up (an uncaught error such as a wasm abort, or a message that cannot be
+// read). Browsers then answer nothing more, so waiting would stall live classification silently: every
+// pending request is rejected with a ClassifierStoppedError and a new worker is started. After
+// MAX_RESTARTS crashes with no result in between, the client gives up and says so.
+import { errorText } from '../errorText';
+import { CLASSIFIER_MODEL, ORT_WASM } from '../servedFiles';
+import type { Backend, FromWorker, InitRequest, ReadyMessage } from './protocol';
 import { isFromWorker } from './protocol';
-import { CLASSIFIER_MODEL, CLASSIFIER_SIDECAR } from './modelFiles';
+
+export const MAX_RESTARTS = 3;
 
 export interface ClassifierEvents {
   onProgress?(stage: 'download' | 'compile', file: string, loaded: number, total: number | null): void;
   onBackendChange?(backend: Backend, reason: string): void;
+  /** A batch was classified, taking `ms` in the worker. */
+  onResult?(ms: number, backend: Backend): void;
+  /** The worker stopped after start-up; `restarting` is false once the restarts are used up. */
+  onStopped?(reason: string, restarting: boolean): void;
+  /** A restarted worker has its model loaded again. */
+  onRestarted?(): void;
 }
 
 export class ClassifierLoadError extends Error {
@@ -19,94 +33,170 @@ export class ClassifierLoadError extends Error {
   }
 }
 
+/** The worker stopped while the request was pending (or for good); the request got no answer. */
+export class ClassifierStoppedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClassifierStoppedError';
+  }
+}
+
 interface Pending {
   resolve(probs: Float32Array): void;
   reject(e: Error): void;
 }
 
 export class ClassifierClient {
-  private readonly worker: Worker;
+  private worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** The current worker's model load; requests made before it ends are sent once it has. */
+  private loading: Promise<ReadyMessage>;
+  private loaded = false;
+  private everLoaded = false;
+  /** Crashes since the last result: bounds restarts of a worker that dies on every request. */
+  private crashes = 0;
+  private stopped: ClassifierStoppedError | null = null;
+  /** The first load: resolves with the model's description, or rejects with a ClassifierLoadError. */
   readonly ready: Promise<ReadyMessage>;
-  backend: Backend | null = null;
-  lastMs = 0;
 
-  constructor(events: ClassifierEvents = {}, options: { preferWebGpu?: boolean } = {}) {
-    this.worker = new Worker(new URL('../../workers/classifier.worker.ts', import.meta.url), { type: 'module' });
-    this.ready = new Promise<ReadyMessage>((resolve, reject) => {
-      this.worker.onmessage = (e: MessageEvent<unknown>) => {
-        const msg = e.data;
-        if (isFromWorker(msg)) this.handle(msg, events, resolve, reject);
-      };
-      this.worker.onerror = (e) => reject(new ClassifierLoadError(null, `classifier worker failed to start: ${e.message}`));
-    });
-    const base = document.baseURI;
-    const abs = (p: string) => new URL(p, base).href;
-    this.send({
-      type: 'init',
-      modelUrl: abs(`models/${CLASSIFIER_MODEL}`),
-      sidecarUrl: abs(`models/${CLASSIFIER_SIDECAR}`),
-      wasmPaths: { mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'), wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm') },
-      preferWebGpu: options.preferWebGpu ?? true,
-      numThreads: Math.min(4, navigator.hardwareConcurrency || 1),
-    });
+  constructor(
+    private readonly events: ClassifierEvents = {},
+    private readonly options: { preferWebGpu?: boolean } = {},
+  ) {
+    [this.worker, this.loading] = this.start();
+    this.ready = this.loading;
   }
 
+  /** True while a batch is in flight or no worker is ready: the live loop then skips classifying. */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.pending.size > 0 || !this.loaded;
   }
 
   /** Classifies `count` RGBA crops (size x size each, back to back); resolves with count x 3 probabilities. */
   classify(rgba: ArrayBuffer, size: number, count: number): Promise<Float32Array> {
+    if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise<Float32Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.send({ type: 'classify', id, size, count, rgba }, [rgba]);
+      // A request made while a restarted worker loads waits for it; a crash meanwhile rejects it.
+      this.loading.then(
+        () => {
+          if (this.pending.has(id)) this.worker.postMessage({ type: 'classify', id, size, count, rgba }, [rgba]);
+        },
+        () => undefined,
+      );
     });
   }
 
-  dispose(): void {
-    this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(new Error('classifier stopped'));
+  private start(): [Worker, Promise<ReadyMessage>] {
+    this.loaded = false;
+    const worker = new Worker(new URL('../../workers/classifier.worker.ts', import.meta.url), { type: 'module' });
+    const loading = new Promise<ReadyMessage>((resolve, reject) => {
+      // Events of a worker already replaced are ignored: it was terminated and its requests rejected.
+      worker.onmessage = (e: MessageEvent<unknown>) => {
+        if (worker === this.worker && isFromWorker(e.data)) this.handle(e.data, resolve, reject);
+      };
+      worker.onerror = (e: ErrorEvent) => {
+        // Handled here, so the browser need not report it as an uncaught error too.
+        e.preventDefault();
+        if (worker !== this.worker) return;
+        const what = e.message || 'an error without a message';
+        if (this.everLoaded) this.crashed(`the classifier worker stopped (${what})`);
+        else this.failedToStart(new ClassifierLoadError(null, `classifier worker failed to start: ${what}`), reject);
+      };
+      worker.onmessageerror = () => {
+        if (worker !== this.worker) return;
+        const why = 'the classifier worker sent a message that could not be read';
+        if (this.everLoaded) this.crashed(why);
+        else this.failedToStart(new ClassifierLoadError(null, why), reject);
+      };
+    });
+    loading.then(
+      () => {
+        if (worker !== this.worker) return;
+        this.loaded = true;
+        if (this.everLoaded) this.events.onRestarted?.();
+        this.everLoaded = true;
+      },
+      (e: unknown) => {
+        // The first load failed: nothing will ever be classified.
+        if (worker !== this.worker || this.everLoaded) return;
+        this.stopped = new ClassifierStoppedError(`The mask classifier did not load: ${errorText(e)}`);
+        this.rejectPending(this.stopped);
+      },
+    );
+    const base = document.baseURI;
+    const abs = (p: string) => new URL(p, base).href;
+    const init: InitRequest = {
+      type: 'init',
+      modelUrl: abs(CLASSIFIER_MODEL.model),
+      sidecarUrl: abs(CLASSIFIER_MODEL.sidecar),
+      wasmPaths: { mjs: abs(ORT_WASM.mjs), wasm: abs(ORT_WASM.wasm) },
+      preferWebGpu: this.options.preferWebGpu ?? true,
+      numThreads: Math.min(4, navigator.hardwareConcurrency || 1),
+    };
+    worker.postMessage(init);
+    return [worker, loading];
+  }
+
+  private rejectPending(e: Error): void {
+    const all = [...this.pending.values()];
     this.pending.clear();
+    for (const p of all) p.reject(e);
   }
 
-  private send(msg: ToWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(msg, transfer);
+  /** The first worker never loaded its model: reported as a load failure, not restarted. */
+  private failedToStart(e: ClassifierLoadError, rejectLoad: (e: Error) => void): void {
+    this.worker.terminate();
+    rejectLoad(e);
   }
 
-  private handle(
-    msg: FromWorker,
-    events: ClassifierEvents,
-    resolveReady: (m: ReadyMessage) => void,
-    rejectReady: (e: Error) => void,
-  ): void {
+  /** The worker died after start-up: settle what it owed, then replace it while restarts are left. */
+  private crashed(reason: string): void {
+    this.worker.terminate();
+    this.loaded = false;
+    this.rejectPending(new ClassifierStoppedError(`Classification stopped: ${reason}.`));
+    this.crashes++;
+    if (this.crashes > MAX_RESTARTS) {
+      this.stopped = new ClassifierStoppedError(
+        `The mask classifier stopped ${this.crashes} times in a row (${reason}) and was not restarted again.`,
+      );
+      this.events.onStopped?.(this.stopped.message, false);
+      return;
+    }
+    this.events.onStopped?.(reason, true);
+    [this.worker, this.loading] = this.start();
+  }
+
+  private handle(msg: FromWorker, resolveLoad: (m: ReadyMessage) => void, rejectLoad: (e: Error) => void): void {
     switch (msg.type) {
       case 'progress':
-        events.onProgress?.(msg.stage, msg.file, msg.loaded, msg.total);
+        this.events.onProgress?.(msg.stage, msg.file, msg.loaded, msg.total);
         break;
       case 'ready':
-        this.backend = msg.backend;
-        resolveReady(msg);
+        resolveLoad(msg);
         break;
       case 'backend':
-        this.backend = msg.backend;
-        events.onBackendChange?.(msg.backend, msg.reason);
+        this.events.onBackendChange?.(msg.backend, msg.reason);
         break;
       case 'result': {
-        this.lastMs = msg.ms;
-        this.backend = msg.backend;
-        this.pending.get(msg.id)?.resolve(msg.probs);
+        this.crashes = 0;
+        const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
+        p?.resolve(msg.probs);
+        this.events.onResult?.(msg.ms, msg.backend);
         break;
       }
       case 'error':
         if (msg.stage === 'load') {
-          rejectReady(new ClassifierLoadError(msg.file, msg.message));
+          // A restarted worker that cannot load the model again counts as one more crash.
+          if (this.everLoaded) this.crashed(`the model could not be loaded again: ${msg.message}`);
+          else rejectLoad(new ClassifierLoadError(msg.file, msg.message));
         } else if (msg.requestId !== null) {
-          this.pending.get(msg.requestId)?.reject(new Error(msg.message));
+          const p = this.pending.get(msg.requestId);
           this.pending.delete(msg.requestId);
+          p?.reject(new Error(msg.message));
         }
         break;
     }

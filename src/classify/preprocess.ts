@@ -5,7 +5,9 @@
 export function rgbaToNchw(rgba: Uint8Array | Uint8ClampedArray, size: number, count: number): Float32Array {
   const plane = size * size;
   if (rgba.length !== plane * 4 * count) {
-    throw new RangeError(`expected ${plane * 4 * count} RGBA bytes for ${count} crops of ${size}px, got ${rgba.length}`);
+    throw new RangeError(
+      `expected ${plane * 4 * count} RGBA bytes for ${count} crops of ${size}px, got ${rgba.length}`,
+    );
   }
   const out = new Float32Array(count * 3 * plane);
   const scale = 1 / 255;

@@ -1,7 +1,5 @@
 // The one message protocol between the main thread and the classifier worker. Both sides import it.
-
-export const CLASS_NAMES = ['correct', 'incorrect', 'none'] as const;
-export type MaskClass = (typeof CLASS_NAMES)[number];
+import { CLASS_NAMES, type MaskClass } from './classes';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -53,7 +51,6 @@ export interface ReadyMessage {
   fallbackReason: string | null;
   model: { id: string; version: string; inputSize: number };
   threads: number;
-  sessionMs: number;
 }
 
 export interface ResultMessage {
@@ -113,7 +110,13 @@ export function validateSidecar(value: unknown): string | null {
   if (typeof s.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256)) return 'sidecar has no valid sha256';
   if (typeof s.id !== 'string' || typeof s.version !== 'string') return 'sidecar has no model id/version';
   const shape = s.input?.shape;
-  if (!Array.isArray(shape) || shape.length !== 4 || shape[1] !== 3 || typeof shape[2] !== 'number' || shape[2] !== shape[3]) {
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 4 ||
+    shape[1] !== 3 ||
+    typeof shape[2] !== 'number' ||
+    shape[2] !== shape[3]
+  ) {
     return 'sidecar input shape must be [N, 3, S, S]';
   }
   if (s.input?.layout !== 'NCHW') return 'sidecar input layout must be NCHW';

@@ -11,16 +11,8 @@
  * lets tile detections be merged before NMS.
  */
 import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
-import { iou, type Box } from '../geometry/box';
+import { iou, type Box, type ScoredBox } from '../geometry/box';
 
-/** Face box in source-image pixels. */
-export interface FaceBox {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-}
 export type DetectorModel = 'short' | 'full';
 export interface FaceDetectorOptions {
   model: DetectorModel;
@@ -32,8 +24,8 @@ export interface FaceDetectorOptions {
   tuning?: Partial<DetectorTuning>;
 }
 export interface FaceFinder {
-  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[];
-  detectVideo(video: HTMLVideoElement, timestampMs: number): FaceBox[];
+  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[];
+  detectVideo(video: HTMLVideoElement, timestampMs: number): ScoredBox[];
   close(): void;
 }
 
@@ -93,7 +85,13 @@ function ssdAnchors(inputSize: number, layers: { stride: number; perCell: number
 
 const MODELS: Record<DetectorModel, () => ModelSpec> = {
   // face_detection_short_range.pbtxt: strides 8,16,16,16 with interpolated anchors -> 2 + 6 per cell = 896.
-  short: () => ({ inputSize: 128, anchors: ssdAnchors(128, [{ stride: 8, perCell: 2 }, { stride: 16, perCell: 6 }]) }),
+  short: () => ({
+    inputSize: 128,
+    anchors: ssdAnchors(128, [
+      { stride: 8, perCell: 2 },
+      { stride: 16, perCell: 6 },
+    ]),
+  }),
   // face_detection_full_range.pbtxt: one stride-4 layer, one anchor per cell = 2304.
   full: () => ({ inputSize: 192, anchors: ssdAnchors(192, [{ stride: 4, perCell: 1 }]) }),
 };
@@ -101,14 +99,14 @@ const MODELS: Record<DetectorModel, () => ModelSpec> = {
 type Region = Box;
 
 /** MediaPipe's WEIGHTED NMS: each cluster becomes the score-weighted mean box with the top score. */
-export function weightedNms(boxes: FaceBox[], iouThreshold: number): FaceBox[] {
+export function weightedNms(boxes: ScoredBox[], iouThreshold: number): ScoredBox[] {
   const rest = [...boxes].sort((a, b) => b.score - a.score);
-  const out: FaceBox[] = [];
+  const out: ScoredBox[] = [];
   while (rest.length > 0) {
     const top = rest[0]!;
     const cluster = rest.filter((b) => iou(top, b) > iouThreshold);
     const total = cluster.reduce((s, b) => s + b.score, 0);
-    const mean = (f: (b: FaceBox) => number) => cluster.reduce((s, b) => s + f(b) * b.score, 0) / total;
+    const mean = (f: (b: ScoredBox) => number) => cluster.reduce((s, b) => s + f(b) * b.score, 0) / total;
     out.push({ x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score });
     for (const b of cluster) rest.splice(rest.indexOf(b), 1);
   }
@@ -135,14 +133,16 @@ export function tileRegions(width: number, height: number, level: number, overla
 type Source = CanvasImageSource & ({ width: number; height: number } | { videoWidth: number; videoHeight: number });
 
 function sourceSize(src: Source): { width: number; height: number } {
-  return 'videoWidth' in src ? { width: src.videoWidth, height: src.videoHeight } : { width: src.width, height: src.height };
+  return 'videoWidth' in src
+    ? { width: src.videoWidth, height: src.videoHeight }
+    : { width: src.width, height: src.height };
 }
 
 class TiledFaceFinder implements FaceFinder {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   /** Video: latest detections per rotating tile, with the frame time they came from. */
-  private tileCache = new Map<string, { at: number; boxes: FaceBox[] }>();
+  private tileCache = new Map<string, { at: number; boxes: ScoredBox[] }>();
   private nextTile = 0;
 
   constructor(
@@ -159,7 +159,7 @@ class TiledFaceFinder implements FaceFinder {
   }
 
   /** Runs the model on one region (letterboxed to the square input, top-left aligned) and returns boxes in source pixels. */
-  private runRegion(src: CanvasImageSource, r: Region): FaceBox[] {
+  private runRegion(src: CanvasImageSource, r: Region): ScoredBox[] {
     const size = this.spec.inputSize;
     const scale = size / Math.max(r.w, r.h);
     this.ctx.fillStyle = '#000';
@@ -169,7 +169,7 @@ class TiledFaceFinder implements FaceFinder {
     if (!regressors || !scores) throw new Error('face model returned no tensors');
     const anchors = this.spec.anchors;
     const logit = Math.log(this.minScore / (1 - this.minScore));
-    const out: FaceBox[] = [];
+    const out: ScoredBox[] = [];
     for (let i = 0; i < scores.length; i++) {
       const raw = Math.max(-100, Math.min(100, scores[i]!));
       if (raw < logit) continue;
@@ -192,7 +192,7 @@ class TiledFaceFinder implements FaceFinder {
   }
 
   /** Scales boxes from BlazeFace's face extent to the head box used for crops and clamps them to the frame. */
-  private finish(boxes: FaceBox[], width: number, height: number): FaceBox[] {
+  private finish(boxes: ScoredBox[], width: number, height: number): ScoredBox[] {
     const { boxScale, boxShiftY } = this.tuning;
     return weightedNms(boxes, this.tuning.nmsIou).map((b) => {
       const cx = b.x + b.w / 2;
@@ -205,10 +205,14 @@ class TiledFaceFinder implements FaceFinder {
     });
   }
 
-  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[] {
+  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[] {
     const { width, height } = sourceSize(src);
     const regions = this.tuning.imageLevels.flatMap((l) => tileRegions(width, height, l, this.tuning.overlap));
-    return this.finish(regions.flatMap((r) => this.runRegion(src, r)), width, height);
+    return this.finish(
+      regions.flatMap((r) => this.runRegion(src, r)),
+      width,
+      height,
+    );
   }
 
   /**
@@ -216,7 +220,7 @@ class TiledFaceFinder implements FaceFinder {
    * results are reused until their tile comes round again (at most one
    * rotation or videoTileMaxAgeMs old), so the per-frame cost stays fixed.
    */
-  detectVideo(video: HTMLVideoElement, timestampMs: number): FaceBox[] {
+  detectVideo(video: HTMLVideoElement, timestampMs: number): ScoredBox[] {
     const { width, height } = sourceSize(video);
     if (width === 0 || height === 0) return [];
     const { videoLevels, videoTilesPerFrame, overlap } = this.tuning;
@@ -226,7 +230,10 @@ class TiledFaceFinder implements FaceFinder {
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
     for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
-      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, { at: timestampMs, boxes: this.runRegion(video, t) });
+      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, {
+        at: timestampMs,
+        boxes: this.runRegion(video, t),
+      });
     }
     const fresh = [...this.tileCache.values()].filter((c) => timestampMs - c.at <= this.tuning.videoTileMaxAgeMs);
     const cached = fresh.flatMap((c) => c.boxes);
@@ -247,5 +254,8 @@ export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFind
     l2Normalize: false,
     quantize: false,
   });
-  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? DEFAULT_MIN_SCORE, { ...DEFAULT_TUNING, ...o.tuning });
+  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? DEFAULT_MIN_SCORE, {
+    ...DEFAULT_TUNING,
+    ...o.tuning,
+  });
 }

@@ -7,6 +7,11 @@ export interface Box {
   h: number;
 }
 
+/** A box with the detector's confidence (0..1): what face detection returns and tracking consumes. */
+export interface ScoredBox extends Box {
+  score: number;
+}
+
 export function iou(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));

@@ -4,15 +4,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogUnavailableError, openLog, type LogDb } from './db';
 import { complianceRate } from './query';
 import { upgradeToV1, type LogDatabase } from './schema';
-import { freshLogs, makeEvent } from './testLog';
-import { DEFAULT_SETTINGS, type Label } from './types';
+import { freshLogs, makeEvent } from '../../tests/helpers/testLog';
+import type { MaskClass } from '../classify/classes';
+import { DEFAULT_SETTINGS } from './types';
 
-const LABELS: Label[] = ['correct', 'incorrect', 'none'];
+const LABELS: MaskClass[] = ['correct', 'incorrect', 'none'];
 const freshLog = freshLogs('test');
 
 /** Seeds `n` events 1 s apart from t = 1_000_000, classes in rotation, in one transaction. */
 async function seed(log: LogDb, n: number, sameTime = false): Promise<void> {
-  await log.importEvents(Array.from({ length: n }, (_, i) => makeEvent(sameTime ? 1_000_000 : 1_000_000 + i * 1000, LABELS[i % 3])));
+  await log.importEvents(
+    Array.from({ length: n }, (_, i) => makeEvent(sameTime ? 1_000_000 : 1_000_000 + i * 1000, LABELS[i % 3])),
+  );
 }
 
 afterEach(() => {
@@ -32,8 +35,30 @@ describe('openLog', () => {
     expect([...log.db.objectStoreNames].sort()).toEqual(['events', 'settings']);
     const page = await log.page({}, 10);
     expect(page.events).toEqual([
-      { id: 2, time: 7000, firstSeen: 7000, lastSeen: 7000, durationMs: 0, label: 'correct', confidence: 0.7, camera: '', modelId: 'unknown', modelVersion: '' },
-      { id: 1, time: 5000, firstSeen: 5000, lastSeen: 5000, durationMs: 0, label: 'none', confidence: 0.8, camera: '', modelId: 'unknown', modelVersion: '' },
+      {
+        id: 2,
+        time: 7000,
+        firstSeen: 7000,
+        lastSeen: 7000,
+        durationMs: 0,
+        label: 'correct',
+        confidence: 0.7,
+        camera: '',
+        modelId: 'unknown',
+        modelVersion: '',
+      },
+      {
+        id: 1,
+        time: 5000,
+        firstSeen: 5000,
+        lastSeen: 5000,
+        durationMs: 0,
+        label: 'none',
+        confidence: 0.8,
+        camera: '',
+        modelId: 'unknown',
+        modelVersion: '',
+      },
     ]);
     expect(await log.count({ labels: ['none'] })).toEqual({ correct: 0, incorrect: 0, none: 1 });
     const { id } = await log.add(makeEvent(9000));
@@ -87,7 +112,9 @@ describe('queries', () => {
       ids.push(...page.events.map((e) => e.id));
       after = page.next;
     } while (after);
-    const expected = Array.from({ length: 25 }, (_, i) => i + 1).filter((id) => (id - 1) % 3 !== 1).reverse();
+    const expected = Array.from({ length: 25 }, (_, i) => i + 1)
+      .filter((id) => (id - 1) % 3 !== 1)
+      .reverse();
     expect(ids).toEqual(expected);
   });
 
@@ -140,7 +167,7 @@ describe('queries', () => {
     const log = await freshLog();
     // fake-indexeddb inserts slowly; 20 000 events show the bound as well as 100 000.
     await seed(log, 20_000);
-    const filter = { labels: ['none', 'incorrect'] as Label[] };
+    const filter = { labels: ['none', 'incorrect'] as MaskClass[] };
     const started = performance.now();
     const middle = await log.page(filter, 50, { time: 1_000_000 + 10_000 * 1000, id: 10_001 });
     const next = await log.page(filter, 50, middle.next);
@@ -159,7 +186,12 @@ describe('deletion and retention', () => {
     const log = await freshLog();
     const day = 86_400_000;
     const now = 100 * day;
-    await log.importEvents([makeEvent(now - 40 * day), makeEvent(now - 31 * day), makeEvent(now - 2 * day), makeEvent(now)]);
+    await log.importEvents([
+      makeEvent(now - 40 * day),
+      makeEvent(now - 31 * day),
+      makeEvent(now - 2 * day),
+      makeEvent(now),
+    ]);
     await log.deleteByIds([4]);
     expect((await log.page({}, 10)).events.map((e) => e.id)).toEqual([3, 2, 1]);
     expect(await log.deleteOlderThan(30, now)).toBe(2);

@@ -1,10 +1,19 @@
 import { openDB } from 'idb';
-import { countEvents, histogram, iterateEvents, pageEvents, timeBounds, type BucketUnit, type PageCursor } from './query';
+import {
+  countEvents,
+  histogram,
+  iterateEvents,
+  pageEvents,
+  timeBounds,
+  type BucketUnit,
+  type PageCursor,
+} from './query';
 import { DB_NAME, DB_VERSION, upgrade, type LogDatabase, type LogSchema } from './schema';
 import { getSettings, setSettings } from './settings';
 import { allOrNothing } from './tx';
 import type { EventFilter, NewLogEvent, Settings } from './types';
 import { addEvent, purgeOldestThumbnails } from './write';
+import { errorText } from '../errorText';
 
 const DAY_MS = 86_400_000;
 
@@ -38,7 +47,7 @@ export async function openLog(options: OpenLogOptions = {}): Promise<LogDb> {
     });
     return new LogDb(db);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorText(cause);
     throw new LogUnavailableError(`The local log could not be opened: ${reason}`, { cause });
   }
 }

@@ -56,7 +56,12 @@ describe('logTrackEvents', () => {
   it('reports a write that fails', async () => {
     const db = await openLog({ name: `logger-${Math.random()}` });
     db.close();
-    const out = await logTrackEvents(db, [event(1, 'none')], { camera: 'c', modelId: 'm', modelVersion: '1', timeOrigin: 0 });
+    const out = await logTrackEvents(db, [event(1, 'none')], {
+      camera: 'c',
+      modelId: 'm',
+      modelVersion: '1',
+      timeOrigin: 0,
+    });
     expect(out.saved).toBe(0);
     expect(out.errors).toHaveLength(1);
   });

@@ -3,6 +3,7 @@
 import type { TrackEvent } from '../track/tracker';
 import type { LogDb } from './db';
 import { logEventFromTrack } from './fromTrack';
+import { errorText } from '../errorText';
 
 export interface LoggedContext {
   camera: string;
@@ -20,7 +21,11 @@ export interface LogOutcome {
   errors: string[];
 }
 
-export async function logTrackEvents(db: LogDb, events: readonly TrackEvent[], ctx: LoggedContext): Promise<LogOutcome> {
+export async function logTrackEvents(
+  db: LogDb,
+  events: readonly TrackEvent[],
+  ctx: LoggedContext,
+): Promise<LogOutcome> {
   const outcome: LogOutcome = { saved: 0, thumbnailsPurged: 0, thumbnailsDropped: 0, errors: [] };
   for (const event of events) {
     const wallClock = {
@@ -32,14 +37,28 @@ export async function logTrackEvents(db: LogDb, events: readonly TrackEvent[], c
       // A thumbnail is optional: failing to make one must never cost the event.
       const thumbnail = (await ctx.thumbnailFor?.(event.trackId).catch(() => null)) ?? undefined;
       const result = await db.add(
-        logEventFromTrack(wallClock, { camera: ctx.camera, modelId: ctx.modelId, modelVersion: ctx.modelVersion, ...(thumbnail ? { thumbnail } : {}) }),
+        logEventFromTrack(wallClock, {
+          camera: ctx.camera,
+          modelId: ctx.modelId,
+          modelVersion: ctx.modelVersion,
+          ...(thumbnail ? { thumbnail } : {}),
+        }),
       );
       outcome.saved++;
       outcome.thumbnailsPurged += result.thumbnailsPurged;
       if (result.thumbnailDropped) outcome.thumbnailsDropped++;
     } catch (e) {
-      outcome.errors.push(e instanceof Error ? e.message : String(e));
+      outcome.errors.push(errorText(e));
     }
   }
   return outcome;
+}
+
+/** What the user must be told about a batch's outcome, or null when all went well. */
+export function outcomeNotice(out: LogOutcome): string | null {
+  if (out.errors.length) return `${out.errors.length} event(s) could not be saved: ${out.errors[0]}`;
+  if (out.thumbnailsPurged || out.thumbnailsDropped) {
+    return `Storage is full: ${out.thumbnailsPurged} oldest face thumbnail(s) were deleted to make room${out.thumbnailsDropped ? ', and new events are saved without one' : ''}. No event was lost.`;
+  }
+  return null;
 }

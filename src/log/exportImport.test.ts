@@ -4,8 +4,8 @@ import { openLog, type LogDb } from './db';
 import { csvCell, exportCsv } from './exportCsv';
 import { exportJson, toExportedEvent } from './exportJson';
 import { importJson, MAX_IMPORT_BYTES, validateLogJson } from './importJson';
-import { freshLogs, makeEvent } from './testLog';
-import type { Label } from './types';
+import { freshLogs, makeEvent } from '../../tests/helpers/testLog';
+import type { MaskClass } from '../classify/classes';
 
 const freshLog = freshLogs('io');
 
@@ -76,7 +76,7 @@ describe('JSON import validation', () => {
 
   it('names the bad event and field', () => {
     const events = Array.from({ length: 20 }, validEvent);
-    events[16] = { ...validEvent(), label: 'maybe' as Label };
+    events[16] = { ...validEvent(), label: 'maybe' as MaskClass };
     rejects(file(events), 'event 17: label must be correct, incorrect or none');
   });
 
@@ -92,7 +92,10 @@ describe('JSON import validation', () => {
     rejects(file([{ ...validEvent(), note: 'x' }]), 'event 1: unknown field "note"');
     rejects(file([validEvent(), 'x']), 'event 2 must be an object');
     rejects(file([{ ...validEvent(), time: undefined }]), 'event 1: time is missing');
-    rejects(file([validEvent()]).replace('"confidence":0.9', '"confidence":1e400'), 'event 1: confidence must be a finite number');
+    rejects(
+      file([validEvent()]).replace('"confidence":0.9', '"confidence":1e400'),
+      'event 1: confidence must be a finite number',
+    );
     rejects(file([{ ...validEvent(), confidence: 1.5 }]), 'event 1: confidence must be between 0 and 1');
     rejects(file([{ ...validEvent(), durationMs: '5' }]), 'event 1: durationMs must be a finite number');
     rejects(file([{ ...validEvent(), camera: 7 }]), 'event 1: camera must be a string');

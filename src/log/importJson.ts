@@ -1,6 +1,7 @@
-import { isMaskClass } from '../track/classes';
+import { isMaskClass } from '../classify/classes';
 import type { LogDb } from './db';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportedEvent } from './exportJson';
+import { errorText } from '../errorText';
 
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 export const MAX_IMPORT_EVENTS = 500_000;
@@ -84,7 +85,7 @@ function parseFile(json: string): ExportedEvent[] {
   try {
     data = JSON.parse(json);
   } catch (error) {
-    fail(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    fail(`not valid JSON (${errorText(error)})`);
   }
   const file = asRecord(data, 'file', FILE_KEYS);
   if (file['format'] !== EXPORT_FORMAT) fail(`not a MaskGate log (format must be "${EXPORT_FORMAT}")`);
@@ -116,7 +117,7 @@ export async function importJson(log: LogDb, file: Blob): Promise<ImportResult> 
   try {
     return { ok: true, imported: await log.importEvents(result.events) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return { ok: false, message: `the events could not be stored (${reason})` };
   }
 }

@@ -1,6 +1,6 @@
-import { MASK_CLASSES } from '../track/classes';
+import { CLASS_NAMES, type MaskClass } from '../classify/classes';
 import type { LogDatabase, StoredEvent } from './schema';
-import type { EventFilter, Label, LogEvent } from './types';
+import type { EventFilter, LogEvent } from './types';
 
 /** Position after the last event of a page; events are ordered by (time, id), newest first. */
 export interface PageCursor {
@@ -14,7 +14,7 @@ export interface EventPage {
   next: PageCursor | null;
 }
 
-export type Counts = Record<Label, number>;
+export type Counts = Record<MaskClass, number>;
 
 export type BucketUnit = 'hour' | 'day';
 
@@ -28,11 +28,11 @@ export interface HistogramBucket {
 export const MAX_BUCKETS = 1000;
 const HOUR_MS = 3_600_000;
 
-function labelsOf(filter: EventFilter): readonly Label[] {
-  return filter.labels ?? MASK_CLASSES;
+function labelsOf(filter: EventFilter): readonly MaskClass[] {
+  return filter.labels ?? CLASS_NAMES;
 }
 
-function labelRange(label: Label, from = -Infinity, to = Infinity): IDBKeyRange {
+function labelRange(label: MaskClass, from = -Infinity, to = Infinity): IDBKeyRange {
   return IDBKeyRange.bound([label, from], [label, to]);
 }
 
@@ -80,7 +80,7 @@ export async function countEvents(db: LogDatabase, filter: EventFilter): Promise
   const index = db.transaction('events').store.index('labelTime');
   const selected = labelsOf(filter);
   const counts = await Promise.all(
-    MASK_CLASSES.map((label) => (selected.includes(label) ? index.count(labelRange(label, filter.from, filter.to)) : 0)),
+    CLASS_NAMES.map((label) => (selected.includes(label) ? index.count(labelRange(label, filter.from, filter.to)) : 0)),
   );
   return { correct: counts[0] ?? 0, incorrect: counts[1] ?? 0, none: counts[2] ?? 0 };
 }
@@ -133,7 +133,7 @@ export async function histogram(
       const from = Math.max(start, filter.from);
       const to = Math.min(end - 1, filter.to);
       const [correct, incorrect, none] = await Promise.all(
-        MASK_CLASSES.map((label) =>
+        CLASS_NAMES.map((label) =>
           selected.includes(label) ? index.count(IDBKeyRange.bound([label, from], [label, to])) : 0,
         ),
       );

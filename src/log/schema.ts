@@ -1,5 +1,6 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { Label, LogEvent, Settings } from './types';
+import type { MaskClass } from '../classify/classes';
+import type { LogEvent, Settings } from './types';
 
 export const DB_NAME = 'maskgate-log';
 export const DB_VERSION = 2;
@@ -17,7 +18,7 @@ export interface LogSchema extends DBSchema {
     value: StoredEvent;
     indexes: {
       time: number;
-      labelTime: [Label, number];
+      labelTime: [MaskClass, number];
       thumbTime: number;
     };
   };
@@ -34,7 +35,7 @@ type UpgradeTransaction = IDBPTransaction<LogSchema, StoreNames<LogSchema>[], 'v
 interface V1Event {
   id: number;
   time: number;
-  label: Label;
+  label: MaskClass;
   confidence: number;
 }
 

@@ -1,6 +1,4 @@
-import type { MaskClass } from '../track/classes';
-
-export type Label = MaskClass;
+import type { MaskClass } from '../classify/classes';
 
 /** One logged person, as written and read. */
 export interface LogEvent {
@@ -10,7 +8,7 @@ export interface LogEvent {
   firstSeen: number;
   lastSeen: number;
   durationMs: number;
-  label: Label;
+  label: MaskClass;
   /** Mean classifier probability of `label`, 0..1. */
   confidence: number;
   /** Camera label as the browser reports it. */
@@ -26,7 +24,7 @@ export type NewLogEvent = Omit<LogEvent, 'id'>;
 
 /** Which events a query covers; missing `labels` means all classes, an empty list none. */
 export interface EventFilter {
-  labels?: readonly Label[];
+  labels?: readonly MaskClass[];
   /** Inclusive, ms since epoch. */
   from?: number;
   /** Inclusive, ms since epoch. */

@@ -1,4 +1,4 @@
-import { MASK_CLASSES, type MaskClass, type Probs } from './classes';
+import { CLASS_NAMES, type MaskClass, type Probs } from '../classify/classes';
 
 export interface SmootherOptions {
   /** EMA weight of a new result (0..1]; 0.35 ≈ a mean over the last ~5 results. */
@@ -55,7 +55,7 @@ export class ClassSmoother {
 
   /** Current (hysteresis-filtered) label, or null before the first result. */
   get label(): MaskClass | null {
-    return MASK_CLASSES[this.current] ?? null;
+    return CLASS_NAMES[this.current] ?? null;
   }
 
   /** True while another class leads but has not yet won the switch. */
@@ -70,7 +70,7 @@ export class ClassSmoother {
 
   /** Mean raw probability of `label` over all results of this track. */
   meanConfidence(label: MaskClass): number {
-    return this.count === 0 ? 0 : (this.sums[MASK_CLASSES.indexOf(label)] ?? 0) / this.count;
+    return this.count === 0 ? 0 : (this.sums[CLASS_NAMES.indexOf(label)] ?? 0) / this.count;
   }
 }
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Probs } from './classes';
-import { Tracker, type Detection, type TrackEvent } from './tracker';
+import type { Probs } from '../classify/classes';
+import type { ScoredBox } from '../geometry/box';
+import { Tracker, type TrackEvent } from './tracker';
 
 const FRAME_MS = 33;
 const CORRECT: Probs = [0.9, 0.05, 0.05];
 const NONE: Probs = [0.05, 0.05, 0.9];
 
-function face(cx: number, cy: number, size = 80): Detection {
+function face(cx: number, cy: number, size = 80): ScoredBox {
   return { x: cx - size / 2, y: cy - size / 2, w: size, h: size, score: 0.9 };
 }
 
@@ -167,7 +168,13 @@ describe('Tracker events', () => {
     const tracker = new Tracker({ settleMs: 60_000 });
     const events = walkThrough(tracker, 0, 90, CORRECT);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ trackId: 1, label: 'correct', reason: 'ended', firstSeen: 0, lastSeen: 89 * FRAME_MS });
+    expect(events[0]).toMatchObject({
+      trackId: 1,
+      label: 'correct',
+      reason: 'ended',
+      firstSeen: 0,
+      lastSeen: 89 * FRAME_MS,
+    });
     expect(events[0]?.confidence).toBeCloseTo(0.9);
     expect(events[0]?.classifications).toBeGreaterThanOrEqual(10);
   });

@@ -1,11 +1,6 @@
-import type { MaskClass, Probs } from './classes';
-import { centreDistance, iou, type Box } from '../geometry/box';
+import type { MaskClass, Probs } from '../classify/classes';
+import { centreDistance, iou, type Box, type ScoredBox } from '../geometry/box';
 import { ClassSmoother, type SmootherOptions } from './smoother';
-
-/** One face detection in frame pixels. */
-export interface Detection extends Box {
-  score: number;
-}
 
 export interface TrackerOptions extends SmootherOptions {
   /** A track survives this long without a matching detection. */
@@ -99,7 +94,7 @@ export class Tracker {
   }
 
   /** Feeds one frame's detections; returns the events that became final. */
-  update(timestampMs: number, detections: readonly Detection[]): TrackEvent[] {
+  update(timestampMs: number, detections: readonly ScoredBox[]): TrackEvent[] {
     this.lastFrameMs = timestampMs;
     const matchedTracks = new Set<Track>();
     const matchedDetections = new Set<number>();
@@ -170,7 +165,7 @@ export class Tracker {
     return events;
   }
 
-  private match(timestampMs: number, detections: readonly Detection[]) {
+  private match(timestampMs: number, detections: readonly ScoredBox[]) {
     const pairs: { track: Track; detection: number; score: number }[] = [];
     for (const track of this.tracks) {
       const predicted = predict(track, timestampMs);
@@ -204,7 +199,7 @@ export class Tracker {
     return distance < limit ? 1 - distance / limit : 0;
   }
 
-  private moveTrack(track: Track, det: Detection, timestampMs: number): void {
+  private moveTrack(track: Track, det: ScoredBox, timestampMs: number): void {
     const dt = timestampMs - track.lastSeen;
     if (dt > 0) {
       const vx = (det.x + det.w / 2 - (track.box.x + track.box.w / 2)) / dt;
@@ -216,7 +211,7 @@ export class Tracker {
     track.lastSeen = timestampMs;
   }
 
-  private newTrack(det: Detection, timestampMs: number): Track {
+  private newTrack(det: ScoredBox, timestampMs: number): Track {
     return {
       id: this.nextId++,
       box: { x: det.x, y: det.y, w: det.w, h: det.h },

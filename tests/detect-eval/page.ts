@@ -1,5 +1,6 @@
 /** Eval page: runs a detection configuration over given scene files and returns boxes in photo pixels with timings. */
-import { createFaceFinder, type DetectorModel, type DetectorTuning, type FaceBox } from '../../src/detect/faceDetector';
+import { createFaceFinder, type DetectorModel, type DetectorTuning } from '../../src/detect/faceDetector';
+import type { ScoredBox } from '../../src/geometry/box';
 
 export interface EvalRequest {
   model: DetectorModel;
@@ -12,7 +13,7 @@ export interface EvalRequest {
 }
 export interface EvalImageResult {
   file: string;
-  boxes: FaceBox[];
+  boxes: ScoredBox[];
   ms: number;
 }
 
@@ -52,11 +53,15 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
       canvas.getContext('2d')!.drawImage(img, 0, 0, img.naturalWidth * scale, img.naturalHeight * scale);
       const video = Object.assign(canvas, { videoWidth: fw, videoHeight: fh }) as unknown as HTMLVideoElement;
       const frames = 8;
-      let boxes: FaceBox[] = [];
+      let boxes: ScoredBox[] = [];
       const t0 = performance.now();
       for (let f = 0; f < frames; f++) boxes = finder.detectVideo(video, results.length * 1000 + f * 33);
       const ms = (performance.now() - t0) / frames;
-      results.push({ file, ms, boxes: boxes.map((b) => ({ x: b.x / scale, y: b.y / scale, w: b.w / scale, h: b.h / scale, score: b.score })) });
+      results.push({
+        file,
+        ms,
+        boxes: boxes.map((b) => ({ x: b.x / scale, y: b.y / scale, w: b.w / scale, h: b.h / scale, score: b.score })),
+      });
     }
   } finally {
     finder.close();

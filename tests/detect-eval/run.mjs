@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import { matchBoxes, xywh } from '../helpers/faceMatch.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -34,7 +35,13 @@ const STRATEGIES = [
   { name: 'full-full-frame-raw', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], ...RAW } },
   { name: 'short-full-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
   { name: 'full-full-frame', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
-  { name: 'full-full-frame-scale1.2', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], boxScale: 1.2 } },
+  {
+    name: 'full-full-frame-scale1.2',
+    model: 'full',
+    minScore: 0.5,
+    mode: 'image',
+    tuning: { imageLevels: [1], boxScale: 1.2 },
+  },
   // Tile pyramids.
   { name: 'short-tiles-1-2', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2] } },
   { name: 'short-tiles-1-2-3', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
@@ -50,45 +57,58 @@ const STRATEGIES = [
   { name: 'full-tiles-1-2-s0.6', model: 'full', minScore: 0.6, mode: 'image', tuning: { imageLevels: [1, 2] } },
   // Live video: 640x480 / 1280x720 frame, whole frame + rotating tiles.
   { name: 'video640-short-1+2x2', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
-  { name: 'video640-full-1', model: 'full', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: { videoLevels: [1] } },
+  {
+    name: 'video640-full-1',
+    model: 'full',
+    minScore: 0.5,
+    mode: 'video',
+    frame: [640, 480],
+    tuning: { videoLevels: [1] },
+  },
   { name: 'video640-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
   { name: 'video1280-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: {} },
-  { name: 'video1280-short-1+2x2+3x3', model: 'short', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: { videoLevels: [1, 2, 3], videoTilesPerFrame: 3 } },
+  {
+    name: 'video1280-short-1+2x2+3x3',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'video',
+    frame: [1280, 720],
+    tuning: { videoLevels: [1, 2, 3], videoTilesPerFrame: 3 },
+  },
 ];
-
-function iou(a, b) {
-  const ix = Math.min(a.x + a.w, b[0] + b[2]) - Math.max(a.x, b[0]);
-  const iy = Math.min(a.y + a.h, b[1] + b[3]) - Math.max(a.y, b[1]);
-  if (ix <= 0 || iy <= 0) return 0;
-  return (ix * iy) / (a.w * a.h + b[2] * b[3] - ix * iy);
-}
 
 function score(annotations, results) {
   const byFile = new Map(annotations.images.map((im) => [im.file, im]));
   const classes = {};
-  let found = 0, total = 0, fp = 0, ms = 0;
+  let found = 0,
+    total = 0,
+    fp = 0,
+    ms = 0;
   const fits = [];
   for (const r of results) {
     const objects = byFile.get(r.file).objects;
-    const taken = new Set();
-    for (const d of [...r.boxes].sort((a, b) => b.score - a.score)) {
-      let best = -1, bestIou = MATCH_IOU;
-      objects.forEach((o, i) => {
-        const v = iou(d, o.bbox);
-        if (!taken.has(i) && v >= bestIou) [best, bestIou] = [i, v];
+    const byObject = matchBoxes(
+      objects.map((o) => o.bbox),
+      r.boxes.map(xywh),
+      { minIou: MATCH_IOU, order: 'score', scores: r.boxes.map((b) => b.score) },
+    );
+    fp += r.boxes.length - byObject.filter((j) => j >= 0).length;
+    byObject.forEach((j, i) => {
+      if (j < 0) return;
+      const d = r.boxes[j];
+      const [x, y, w, h] = objects[i].bbox;
+      fits.push({
+        sw: w / d.w,
+        sh: h / d.h,
+        dy: (y + h / 2 - (d.y + d.h / 2)) / d.h,
+        dx: (x + w / 2 - (d.x + d.w / 2)) / d.w,
       });
-      if (best < 0) fp++;
-      else {
-        taken.add(best);
-        const [x, y, w, h] = objects[best].bbox;
-        fits.push({ sw: w / d.w, sh: h / d.h, dy: (y + h / 2 - (d.y + d.h / 2)) / d.h, dx: (x + w / 2 - (d.x + d.w / 2)) / d.w });
-      }
-    }
+    });
     objects.forEach((o, i) => {
       if (Math.min(o.bbox[2], o.bbox[3]) < MIN_FACE) return;
       const c = (classes[o.class] ??= { found: 0, total: 0 });
-      c.total++, total++;
-      if (taken.has(i)) c.found++, found++;
+      (c.total++, total++);
+      if (byObject[i] >= 0) (c.found++, found++);
     });
     ms += r.ms;
   }
@@ -96,7 +116,14 @@ function score(annotations, results) {
     const v = fits.map((f) => f[k]).sort((a, b) => a - b);
     return v.length ? v[v.length >> 1] : NaN;
   };
-  return { found, total, classes, fpPerImage: fp / results.length, ms: ms / results.length, fit: { sw: median('sw'), sh: median('sh'), dx: median('dx'), dy: median('dy') } };
+  return {
+    found,
+    total,
+    classes,
+    fpPerImage: fp / results.length,
+    ms: ms / results.length,
+    fit: { sw: median('sw'), sh: median('sh'), dx: median('dx'), dy: median('dy') },
+  };
 }
 
 const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : '-');
@@ -121,7 +148,9 @@ try {
   for (const s of STRATEGIES.filter((s) => !only || only.includes(s.name))) {
     const results = await page.evaluate((req) => window.detectEval.run(req), { ...s, files });
     const m = score(annotations, results);
-    const perClass = Object.entries(m.classes).map(([c, v]) => `${c} ${pct(v.found, v.total)} (${v.found}/${v.total})`).join(', ');
+    const perClass = Object.entries(m.classes)
+      .map(([c, v]) => `${c} ${pct(v.found, v.total)} (${v.found}/${v.total})`)
+      .join(', ');
     const row = `| ${s.name} | ${pct(m.found, m.total)} (${m.found}/${m.total}) | ${perClass} | ${m.fpPerImage.toFixed(2)} | ${m.ms.toFixed(1)} | ${m.fit.sw.toFixed(2)} / ${m.fit.sh.toFixed(2)} / ${m.fit.dy.toFixed(2)} |`;
     console.log(row);
     rows.push(row);

@@ -11,7 +11,14 @@ import { faceModelsPlugin } from '../../scripts/face-models/vitePlugin';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../..');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+};
 
 function serveDir(prefix: string, dir: string): Connect.NextHandleFunction {
   return (req, res, next) => {
@@ -28,14 +35,22 @@ export default defineConfig({
   root: here,
   logLevel: 'warn',
   // No HMR or file watching: edits elsewhere in the tree must not reload the page mid-run.
-  server: { port: Number(process.env.DETECT_EVAL_PORT ?? 5301), strictPort: true, hmr: false, watch: null, fs: { allow: [repo] } },
+  server: {
+    port: Number(process.env.DETECT_EVAL_PORT ?? 5301),
+    strictPort: true,
+    hmr: false,
+    watch: null,
+    fs: { allow: [repo] },
+  },
   plugins: [
     faceModelsPlugin(),
     {
       name: 'detect-eval-static',
       configureServer(server) {
         server.middlewares.use(serveDir('/mp-wasm/', join(repo, 'node_modules/@mediapipe/tasks-vision/wasm')));
-        server.middlewares.use(serveDir('/scenes/', resolve(process.env.DETECT_EVAL_SCENES ?? '/work/shared/data/scenes')));
+        server.middlewares.use(
+          serveDir('/scenes/', resolve(process.env.DETECT_EVAL_SCENES ?? '/work/shared/data/scenes')),
+        );
       },
     },
   ],

@@ -42,7 +42,12 @@ function png(w, h) {
   ihdr.set([8, 0, 0, 0, 0], 8);
   const raw = Buffer.alloc((w + 1) * h, 0x80);
   for (let y = 0; y < h; y++) raw[y * (w + 1)] = 0;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 before(async () => {
@@ -55,7 +60,10 @@ before(async () => {
   await waitForModels(page);
 });
 after(async () => {
-  assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+  assert.deepEqual(
+    problems.filter((p) => p.startsWith('pageerror')),
+    [],
+  );
   await browser?.close();
   await server?.close();
 });
@@ -90,12 +98,26 @@ test('upload: a zero-byte file → "is empty"', async () => {
 test('upload: a truncated JPEG → "damaged or truncated"', async () => {
   const jpeg = readFileSync('tests/fixtures/scenes/maksssksksss63.jpg');
   const r = await upload(file('truncated.jpg', jpeg.subarray(0, jpeg.length >> 1)));
-  assert.equal(r.error, 'truncated.jpg could not be read: it is not an image, it is damaged or truncated, or its format is not supported.');
+  assert.equal(
+    r.error,
+    'truncated.jpg could not be read: it is not an image, it is damaged or truncated, or its format is not supported.',
+  );
 });
 
 test('upload: a 12000×12000 image → scaled down for the check, said so', async () => {
   const path = join(dir, 'huge.jpg');
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=12000x12000', '-frames:v', '1', path]);
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=gray:s=12000x12000',
+    '-frames:v',
+    '1',
+    path,
+  ]);
   const r = await upload(path);
   assert.equal(r.status, 'done');
   assert.equal(r.note, 'huge.jpg is 12000×12000 pixels; it was scaled down to 4096×4096 for the check.');
@@ -119,7 +141,10 @@ test('upload: a HEIC photo → "HEIC/HEIF … cannot read"', async () => {
   // An ftyp box of a HEIC file: Chromium cannot decode HEIC at all.
   const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic'), Buffer.alloc(512)]);
   const r = await upload(file('IMG_0001.HEIC', heic));
-  assert.equal(r.error, 'IMG_0001.HEIC is a HEIC/HEIF photo, which this browser cannot read. Export it as JPEG and try again.');
+  assert.equal(
+    r.error,
+    'IMG_0001.HEIC is a HEIC/HEIF photo, which this browser cannot read. Export it as JPEG and try again.',
+  );
 });
 
 test('upload: after all that, a good photo still gets its result', async () => {
@@ -130,9 +155,21 @@ test('upload: after all that, a good photo still gets its result', async () => {
 
 const event = (i, extra = {}) => {
   const time = Date.UTC(2024, 0, 1, 12, i);
-  return { time, firstSeen: time - 1000, lastSeen: time, durationMs: 1000, label: 'correct', confidence: 0.9, camera: 'Door', modelId: 'm', modelVersion: '1', ...extra };
+  return {
+    time,
+    firstSeen: time - 1000,
+    lastSeen: time,
+    durationMs: 1000,
+    label: 'correct',
+    confidence: 0.9,
+    camera: 'Door',
+    modelId: 'm',
+    modelVersion: '1',
+    ...extra,
+  };
 };
-const exportFile = (events, extra = {}) => JSON.stringify({ format: 'maskgate-log', version: 1, exportedAt: '2024-01-01T00:00:00Z', events, ...extra });
+const exportFile = (events, extra = {}) =>
+  JSON.stringify({ format: 'maskgate-log', version: 1, exportedAt: '2024-01-01T00:00:00Z', events, ...extra });
 
 /** Imports one file on the history screen; returns the message and the number of events then in the log. */
 async function importLog(name, text) {
@@ -153,9 +190,21 @@ test('import: wrong schema, half-valid, huge and prototype-polluting files are r
   const cases = [
     ['not-json.json', '{"format": "maskgate-log", ', /not valid JSON/],
     ['wrong-schema.json', JSON.stringify({ hello: 'world' }), /unknown field "hello"/],
-    ['half-valid.json', exportFile([event(1), event(2), event(3), { ...event(4), label: 'maybe' }]), /event 4: label must be correct, incorrect or none/],
-    ['proto.json', exportFile([event(1)]).replace('{"format"', '{"__proto__": {"polluted": true}, "format"'), /forbidden key "__proto__"/],
-    ['proto-event.json', exportFile([event(1)]).replace('{"time"', '{"constructor": {"prototype": {"polluted": true}}, "time"'), /event 1: forbidden key "constructor"/],
+    [
+      'half-valid.json',
+      exportFile([event(1), event(2), event(3), { ...event(4), label: 'maybe' }]),
+      /event 4: label must be correct, incorrect or none/,
+    ],
+    [
+      'proto.json',
+      exportFile([event(1)]).replace('{"format"', '{"__proto__": {"polluted": true}, "format"'),
+      /forbidden key "__proto__"/,
+    ],
+    [
+      'proto-event.json',
+      exportFile([event(1)]).replace('{"time"', '{"constructor": {"prototype": {"polluted": true}}, "time"'),
+      /event 1: forbidden key "constructor"/,
+    ],
     ['huge.json', exportFile([event(1)]) + ' '.repeat(65 * 1024 * 1024), /file is larger than 64 MiB/],
   ];
   for (const [name, text, expected] of cases) {
@@ -183,6 +232,7 @@ test('CSV export: camera names and model fields starting with = + - @ are escape
   assert.match(csv, /,'-2\+3,m,'=1\r\n/);
   // No cell anywhere begins with a formula character.
   for (const line of csv.trim().split('\r\n').slice(1)) {
-    for (const cell of line.match(/("([^"]|"")*"|[^,]*)/g).filter(Boolean)) assert.doesNotMatch(cell.replace(/^"/, ''), /^[=+@]/, line);
+    for (const cell of line.match(/("([^"]|"")*"|[^,]*)/g).filter(Boolean))
+      assert.doesNotMatch(cell.replace(/^"/, ''), /^[=+@]/, line);
   }
 });

@@ -32,7 +32,14 @@ export function readLogged(page) {
           req.onerror = () => reject(req.error);
           req.onsuccess = () => {
             db.close();
-            resolve(req.result.map((e) => ({ id: e.id, label: e.label, camera: e.camera, thumbnail: e.thumbnail ? e.thumbnail.size : 0 })));
+            resolve(
+              req.result.map((e) => ({
+                id: e.id,
+                label: e.label,
+                camera: e.camera,
+                thumbnail: e.thumbnail ? e.thumbnail.size : 0,
+              })),
+            );
           };
         };
       }),
@@ -63,7 +70,8 @@ export const KEEP_CAMERA_STREAMS = () => {
 
 /** Init script: a device with no camera at all (what getUserMedia and enumerateDevices then report). */
 export const NO_CAMERA = () => {
-  MediaDevices.prototype.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+  MediaDevices.prototype.getUserMedia = () =>
+    Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
   MediaDevices.prototype.enumerateDevices = () => Promise.resolve([]);
 };
 

@@ -67,13 +67,23 @@ test('faults: camera unplugged mid-run → "The camera stopped", events already 
   });
   const error = page.getByTestId('live-error');
   await error.waitFor();
-  assert.match(await error.innerText(), /The camera stopped \(it was unplugged, or another app took it\)\. Start it again when it is back\./);
+  assert.match(
+    await error.innerText(),
+    /The camera stopped \(it was unplugged, or another app took it\)\. Start it again when it is back\./,
+  );
   await page.getByTestId('start-camera').waitFor();
   await page.waitForTimeout(500);
   const afterwards = await readLogged(page);
-  for (const e of before) assert.ok(afterwards.some((a) => a.id === e.id), `event ${e.id} was lost`);
+  for (const e of before)
+    assert.ok(
+      afterwards.some((a) => a.id === e.id),
+      `event ${e.id} was lost`,
+    );
   await page.getByTestId('nav-history').click();
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length === n, afterwards.length);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length === n,
+    afterwards.length,
+  );
   assert.deepEqual(pageErrors(problems), []);
 });
 
@@ -81,7 +91,10 @@ test('faults: no WebGPU adapter → classifier on WASM, the status line says why
   // This browser runs without --enable-unsafe-webgpu: navigator.gpu gives no adapter, in the worker too.
   const { page } = await openApp(t);
   assert.match(await page.getByTestId('backend').innerText(), /^WASM/);
-  assert.match(await page.getByTestId('backend-note').innerText(), /^ \((no WebGPU adapter|this browser has no WebGPU)\)$/);
+  assert.match(
+    await page.getByTestId('backend-note').innerText(),
+    /^ \((no WebGPU adapter|this browser has no WebGPU)\)$/,
+  );
   await page.getByTestId('start-camera').click();
   await labelledFace(page).waitFor({ timeout: LIVE_WAIT_MS });
 });
@@ -101,7 +114,9 @@ test('faults: WebGPU device lost mid-run → status line says WASM and why, live
   assert.match(await page.getByTestId('backend').innerText(), /^WASM/);
   const classifyText = () => page.getByTestId('status-line').innerText();
   const before = await classifyText();
-  await page.waitForFunction((b) => document.querySelector('[data-testid="status-line"]').innerText !== b, before, { timeout: LIVE_WAIT_MS });
+  await page.waitForFunction((b) => document.querySelector('[data-testid="status-line"]').innerText !== b, before, {
+    timeout: LIVE_WAIT_MS,
+  });
   await labelledFace(page).waitFor({ timeout: LIVE_WAIT_MS });
   assert.deepEqual(pageErrors(problems), []);
 });
@@ -138,8 +153,20 @@ test('faults: IndexedDB quota exceeded while logging → oldest thumbnails prune
     const ids = [];
     for (let i = 0; i < 5; i++) {
       const time = Date.now() - (10 - i) * 60_000;
-      const event = { time, firstSeen: time - 2000, lastSeen: time, durationMs: 2000, label: 'correct', confidence: 0.9, camera: 'cam', modelId: 'm', modelVersion: '1' };
-      const req = tx.objectStore('events').add({ ...event, thumbnail: new Blob([new Uint8Array(20_000)], { type: 'image/jpeg' }), thumbTime: time });
+      const event = {
+        time,
+        firstSeen: time - 2000,
+        lastSeen: time,
+        durationMs: 2000,
+        label: 'correct',
+        confidence: 0.9,
+        camera: 'cam',
+        modelId: 'm',
+        modelVersion: '1',
+      };
+      const req = tx
+        .objectStore('events')
+        .add({ ...event, thumbnail: new Blob([new Uint8Array(20_000)], { type: 'image/jpeg' }), thumbTime: time });
       req.onsuccess = () => ids.push(req.result);
     }
     await new Promise((resolve) => (tx.oncomplete = resolve));
@@ -160,8 +187,16 @@ test('faults: IndexedDB quota exceeded while logging → oldest thumbnails prune
   await page.getByTestId('stop-camera').click();
   const events = await readLogged(page);
   assert.ok(events.length > seeded.length, 'the new event was not stored');
-  for (const id of seeded) assert.ok(events.some((e) => e.id === id), `seeded event ${id} was lost`);
-  assert.deepEqual(events.filter((e) => e.thumbnail > 0), [], 'thumbnails left while storage is full');
+  for (const id of seeded)
+    assert.ok(
+      events.some((e) => e.id === id),
+      `seeded event ${id} was lost`,
+    );
+  assert.deepEqual(
+    events.filter((e) => e.thumbnail > 0),
+    [],
+    'thumbnails left while storage is full',
+  );
   assert.deepEqual(pageErrors(problems), []);
 });
 
@@ -178,7 +213,11 @@ test('faults: tab crash in the middle of logging → every event already final i
   await again.getByTestId('nav-history').click();
   await again.getByTestId('history-list').waitFor();
   const kept = await readLogged(again);
-  for (const e of logged) assert.ok(kept.some((k) => k.id === e.id && k.label === e.label), `event ${e.id} lost in the crash`);
+  for (const e of logged)
+    assert.ok(
+      kept.some((k) => k.id === e.id && k.label === e.label),
+      `event ${e.id} lost in the crash`,
+    );
   const shown = await again.locator('[data-testid="history-list"] [role="listitem"]').count();
   assert.equal(shown, kept.length);
 });
@@ -191,5 +230,9 @@ test('faults: reload in the middle of logging → every event already final is s
   await page.getByTestId('nav-history').click();
   await page.getByTestId('history-list').waitFor();
   const kept = await readLogged(page);
-  for (const e of logged) assert.ok(kept.some((k) => k.id === e.id && k.label === e.label), `event ${e.id} lost in the reload`);
+  for (const e of logged)
+    assert.ok(
+      kept.some((k) => k.id === e.id && k.label === e.label),
+      `event ${e.id} lost in the reload`,
+    );
 });

@@ -29,7 +29,10 @@ before(async () => {
     socket.destroy();
   });
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
-  browser = await launchBrowser({ camera: clip, extraArgs: [`--proxy-server=http://127.0.0.1:${proxy.address().port}`] });
+  browser = await launchBrowser({
+    camera: clip,
+    extraArgs: [`--proxy-server=http://127.0.0.1:${proxy.address().port}`],
+  });
 });
 after(async () => {
   await browser?.close();
@@ -39,7 +42,8 @@ after(async () => {
 
 test('privacy: the built page has no inline script and a CSP that is in force (connect-src self)', async (t) => {
   const html = readFileSync('dist/index.html', 'utf8');
-  for (const tag of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? []) assert.match(tag, /^<script\b[^>]*\bsrc=/, `inline script: ${tag}`);
+  for (const tag of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? [])
+    assert.match(tag, /^<script\b[^>]*\bsrc=/, `inline script: ${tag}`);
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'inline event handler');
   const csp = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)?.[1] ?? '';
   assert.match(csp, /connect-src 'self'[^;]*;/);
@@ -52,7 +56,9 @@ test('privacy: the built page has no inline script and a CSP that is in force (c
   await page.goto(server.url);
   const outcome = await page.evaluate(async () => {
     const violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
     const fetched = await fetch('https://example.com/collect', { method: 'POST', body: 'x' }).then(
       () => 'sent',
       () => 'blocked',
@@ -65,8 +71,14 @@ test('privacy: the built page has no inline script and a CSP that is in force (c
   });
   assert.equal(outcome.fetched, 'blocked');
   assert.equal(outcome.inlineRan, false);
-  assert.ok(outcome.violations.some((v) => v.startsWith('connect-src https://example.com')), outcome.violations.join('; '));
-  assert.ok(outcome.violations.some((v) => v.startsWith('script-src')), outcome.violations.join('; '));
+  assert.ok(
+    outcome.violations.some((v) => v.startsWith('connect-src https://example.com')),
+    outcome.violations.join('; '),
+  );
+  assert.ok(
+    outcome.violations.some((v) => v.startsWith('script-src')),
+    outcome.violations.join('; '),
+  );
 });
 
 test('privacy: a whole session (load, live, photo, history, export) makes zero requests to other origins; thumbnails only when turned on', async (t) => {
@@ -81,7 +93,9 @@ test('privacy: a whole session (load, live, photo, history, export) makes zero r
   // MediaPipe's telemetry logger would POST to a Google endpoint every 60 s: the CSP must stop it before the network.
   await context.addInitScript(() => {
     window.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   const page = await context.newPage();
   const problems = watchPage(page);
@@ -96,7 +110,11 @@ test('privacy: a whole session (load, live, photo, history, export) makes zero r
   await page.getByTestId('stop-camera').click();
   const before = await readLogged(page);
   assert.ok(before.length >= first.length);
-  assert.deepEqual(before.filter((e) => e.thumbnail > 0), [], 'a face image was stored with thumbnails off');
+  assert.deepEqual(
+    before.filter((e) => e.thumbnail > 0),
+    [],
+    'a face image was stored with thumbnails off',
+  );
 
   // The user turns thumbnails on in History settings: new events then carry one.
   await page.getByTestId('nav-history').click();
@@ -119,13 +137,21 @@ test('privacy: a whole session (load, live, photo, history, export) makes zero r
   // Past the telemetry logger's first 60 s flush.
   await page.waitForTimeout(Math.max(0, 65_000 - (Date.now() - loaded)));
   const violations = await page.evaluate(() => window.__violations);
-  console.log(`CSP violations in the session (blocked before the network): ${violations.length ? violations.join('; ') : 'none'}`);
+  console.log(
+    `CSP violations in the session (blocked before the network): ${violations.length ? violations.join('; ') : 'none'}`,
+  );
   assert.deepEqual(foreign, [], 'requests to other origins');
   // Chromium's own background services (sign-in, autofill, component updates) also use the proxy; they are
   // the browser's, not the page's, and are listed apart. Anything else — MediaPipe's telemetry included — fails.
   const fromApp = escaped.filter((r) => !BROWSER_SERVICES.test(r));
   console.log(`browser-internal requests seen by the proxy (not the app): ${escaped.length - fromApp.length}`);
   assert.deepEqual(fromApp, [], 'requests that left the machine');
-  assert.equal(escaped.some((r) => r.includes('odml.pa.googleapis.com')), false);
-  assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+  assert.equal(
+    escaped.some((r) => r.includes('odml.pa.googleapis.com')),
+    false,
+  );
+  assert.deepEqual(
+    problems.filter((p) => p.startsWith('pageerror')),
+    [],
+  );
 });

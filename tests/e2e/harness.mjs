@@ -18,7 +18,13 @@ export const LIVE_WAIT_MS = Number(process.env.MASKGATE_E2E_LIVE_WAIT_MS ?? 120_
 /** Ceiling for the other UI waits that name none (Playwright's own default is 30 s). */
 export const UI_WAIT_MS = 90_000;
 
-const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /**
  * Serves dist/ with the same COOP/COEP headers as production; returns its origin and a closer.
@@ -58,8 +64,19 @@ export async function serveBuild(port = 0, { mounts = {} } = {}) {
  */
 export async function launchBrowser({ camera = null, webgpu = false, extraArgs = [] } = {}) {
   const args = [...BASE_ARGS, ...extraArgs];
-  if (camera) args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`);
-  if (webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
+  if (camera)
+    args.push(
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${camera}`,
+    );
+  if (webgpu)
+    args.push(
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-angle=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+    );
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   // Playwright's 30 s default for waits without their own ceiling is short on a loaded machine; every
   // context (browser.newPage() makes one too) gets UI_WAIT_MS instead.
@@ -85,7 +102,10 @@ export function watchPage(page) {
 /** Waits until both models are loaded (or a load error is shown) and returns which. */
 export async function waitForModels(page, timeout = 120_000) {
   await page.waitForFunction(
-    () => document.querySelector('[data-testid="model-error"]') || (!document.querySelector('[data-testid="model-progress"]') && document.querySelector('[data-testid="backend"]')?.textContent !== '—'),
+    () =>
+      document.querySelector('[data-testid="model-error"]') ||
+      (!document.querySelector('[data-testid="model-progress"]') &&
+        document.querySelector('[data-testid="backend"]')?.textContent !== '—'),
     null,
     { timeout },
   );

@@ -33,7 +33,17 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
         const time = now - Math.round((i * 60 * 86_400_000) / n);
         counts[label]++;
         if (time >= now - 86_400_000) counts.lastDay++;
-        tx.objectStore('events').add({ time, firstSeen: time - 2000, lastSeen: time, durationMs: 2000, label, confidence: 0.9, camera: 'bench', modelId: 'mask_vgg16_224', modelVersion: '1.0.0' });
+        tx.objectStore('events').add({
+          time,
+          firstSeen: time - 2000,
+          lastSeen: time,
+          durationMs: 2000,
+          label,
+          confidence: 0.9,
+          camera: 'bench',
+          modelId: 'mask_vgg16_224',
+          modelVersion: '1.0.0',
+        });
       }
       await new Promise((resolve, reject) => {
         tx.oncomplete = resolve;
@@ -53,7 +63,9 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
   };
   const total = () => page.getByTestId('history-count-total').innerText();
   const firstLabels = () =>
-    page.locator('[data-testid="history-list"] [role="listitem"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+    page
+      .locator('[data-testid="history-list"] [role="listitem"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
 
   await timed(
     `open history with ${N} events (first page, counts, chart)`,
@@ -85,7 +97,8 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
   assert.ok((await firstLabels()).length > 0);
 
   const before = (await firstLabels()).length;
-  const firstId = () => document.querySelector('[data-testid="history-list"] [role="listitem"]')?.getAttribute('data-id');
+  const firstId = () =>
+    document.querySelector('[data-testid="history-list"] [role="listitem"]')?.getAttribute('data-id');
   const firstIdBefore = await page.evaluate(firstId);
   await timed(
     'next page',

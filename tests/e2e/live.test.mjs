@@ -20,7 +20,15 @@ const PHOTOS = ['maksssksksss63.jpg', 'maksssksksss841.jpg'];
 
 const env = withBuildAndBrowser(() => {
   const clip = join(mkdtempSync(join(tmpdir(), 'maskgate-')), 'entrance.y4m');
-  makeCameraClip({ out: clip, photos: PHOTOS.map((p) => `tests/fixtures/scenes/${p}`), ...SIZE, fps: 15, seconds: SECONDS, pan: PAN, gap: GAP });
+  makeCameraClip({
+    out: clip,
+    photos: PHOTOS.map((p) => `tests/fixtures/scenes/${p}`),
+    ...SIZE,
+    fps: 15,
+    seconds: SECONDS,
+    pan: PAN,
+    gap: GAP,
+  });
   return { camera: clip };
 });
 
@@ -45,7 +53,10 @@ test('live: labelled faces appear, follow the video, and are logged once per per
 
   // How fast is `npm run bench`'s job (labelLatencyMs); here a busy machine must not fail the test.
   const started = Date.now();
-  await page.locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])').first().waitFor({ timeout: LIVE_WAIT_MS });
+  await page
+    .locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])')
+    .first()
+    .waitFor({ timeout: LIVE_WAIT_MS });
   console.log(`first labelled face after ${Date.now() - started} ms`);
 
   // Sample the list while the clip plays: boxes must move with the pan and sit on the annotated face.
@@ -69,7 +80,10 @@ test('live: labelled faces appear, follow the video, and are logged once per per
   assert.deepEqual(sequence, alternating, `label sequence seen: ${sequence.join(' → ')}`);
   const xs = samples.map((b) => b[0]);
   assert.ok(samples.length >= 5, `only ${samples.length} samples of the first face`);
-  assert.ok(Math.max(...xs) - Math.min(...xs) >= travel / 4, `box x moved only ${Math.max(...xs) - Math.min(...xs)} px (pan ${travel} px)`);
+  assert.ok(
+    Math.max(...xs) - Math.min(...xs) >= travel / 4,
+    `box x moved only ${Math.max(...xs) - Math.min(...xs)} px (pan ${travel} px)`,
+  );
   for (const box of samples) {
     const best = Math.max(...Array.from({ length: 21 }, (_, i) => iou(faceInFrame(PHOTOS[0], (travel * i) / 20), box)));
     assert.ok(best >= 0.4, `box ${box} is not on the face (best IoU ${best.toFixed(2)})`);
@@ -79,8 +93,13 @@ test('live: labelled faces appear, follow the video, and are logged once per per
   await page.getByTestId('nav-history').click();
   const history = page.getByTestId('history-list');
   await history.waitFor();
-  const readEvents = () => page.locator('[data-testid="history-list"] [role="listitem"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length >= 3);
+  const readEvents = () =>
+    page
+      .locator('[data-testid="history-list"] [role="listitem"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length >= 3,
+  );
   const events = await readEvents();
   // One event per person, newest first.
   assert.deepEqual(events, [...sequence].reverse());
@@ -100,11 +119,19 @@ test('live: labelled faces appear, follow the video, and are logged once per per
   assert.deepEqual(await readEvents(), events);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('history-export-csv').click()]);
-  const rows = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+  const rows = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   assert.match(rows[0], /^id,time_iso,/);
   assert.equal(rows.length, 1 + events.length);
-  assert.deepEqual(rows.slice(1).map((r) => r.split(',')[6]), events);
-  assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+  assert.deepEqual(
+    rows.slice(1).map((r) => r.split(',')[6]),
+    events,
+  );
+  assert.deepEqual(
+    problems.filter((p) => p.startsWith('pageerror')),
+    [],
+  );
   await context.close();
 });
 
@@ -128,16 +155,32 @@ test('entrance mode: full-screen counters count each person, alert on no mask, s
   await page.getByTestId('entrance-toggle').click();
   const screen = page.getByTestId('live-screen');
   assert.match(await screen.getAttribute('class'), /\bentrance\b/);
-  const count = (label) => page.locator(`[data-testid="entrance-counters"] [data-label="${label}"]`).getAttribute('data-count').then(Number);
+  const count = (label) =>
+    page.locator(`[data-testid="entrance-counters"] [data-label="${label}"]`).getAttribute('data-count').then(Number);
   // The clip alternates a masked and an unmasked person: both counters must move, "incorrect" must not.
   await page.waitForFunction(
-    () => ['correct', 'none'].every((l) => Number(document.querySelector(`[data-testid="entrance-counters"] [data-label="${l}"]`)?.getAttribute('data-count')) >= 1),
+    () =>
+      ['correct', 'none'].every(
+        (l) =>
+          Number(
+            document.querySelector(`[data-testid="entrance-counters"] [data-label="${l}"]`)?.getAttribute('data-count'),
+          ) >= 1,
+      ),
     null,
     { timeout: LIVE_WAIT_MS },
   );
   assert.equal(await count('incorrect'), 0);
   // A person logged without a mask flashed the screen (the class stays on for 0.7 s, so poll for it).
-  const flashed = await page.waitForFunction(() => document.querySelector('[data-testid="live-screen"]')?.classList.contains('alert-flash'), null, { timeout: LIVE_WAIT_MS }).then(() => true, () => false);
+  const flashed = await page
+    .waitForFunction(
+      () => document.querySelector('[data-testid="live-screen"]')?.classList.contains('alert-flash'),
+      null,
+      { timeout: LIVE_WAIT_MS },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
   assert.ok(flashed, 'no alert flash for a person without a mask');
   assert.ok((await page.evaluate(() => window.__wakeLocks)) >= 1, 'no wake lock requested');
   await page.getByTestId('entrance-toggle').click();

@@ -18,7 +18,10 @@ test('photo mode finds >= 70 % of faces >= 40 px and classifies >= 85 % of those
   assert.ok(result.faces >= 18, `expected the fixture set to hold >= 18 faces of >= 40 px, got ${result.faces}`);
   assert.ok(result.recall >= 0.7, `recall ${result.recall} below 0.70`);
   assert.ok(result.accuracy >= 0.85, `class accuracy ${result.accuracy} below 0.85`);
-  assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+  assert.deepEqual(
+    problems.filter((p) => p.startsWith('pageerror')),
+    [],
+  );
 });
 
 test('several photos at once each get an annotated result, downloadable as PNG', async () => {

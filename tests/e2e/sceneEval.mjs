@@ -3,37 +3,29 @@
 // faces of at least `minSide` px, how many were found and how many of those were classified right.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { matchBoxes } from '../helpers/faceMatch.mjs';
 import { readFaces } from './harness.mjs';
+
+export { iou } from '../helpers/faceMatch.mjs';
 
 export const MIN_SIDE = 40;
 export const MIN_IOU = 0.4;
 
 export function loadScenes(dir) {
-  return JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')).images.map((im) => ({ ...im, path: join(dir, im.file) }));
-}
-
-export function iou(a, b) {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  const union = a[2] * a[3] + b[2] * b[3] - inter;
-  return union > 0 ? inter / union : 0;
+  return JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')).images.map((im) => ({
+    ...im,
+    path: join(dir, im.file),
+  }));
 }
 
 /** Greedy one-to-one matching by IoU; returns per annotated object the matched face or null. */
 export function matchFaces(objects, faces, minIou = MIN_IOU) {
-  const pairs = [];
-  objects.forEach((o, i) => faces.forEach((f, j) => pairs.push({ i, j, v: iou(o.bbox, f.box) })));
-  pairs.sort((a, b) => b.v - a.v);
-  const used = new Set();
-  const matched = objects.map(() => null);
-  for (const p of pairs) {
-    if (p.v < minIou) break;
-    if (matched[p.i] || used.has(p.j)) continue;
-    matched[p.i] = faces[p.j];
-    used.add(p.j);
-  }
-  return matched;
+  const byObject = matchBoxes(
+    objects.map((o) => o.bbox),
+    faces.map((f) => f.box),
+    { minIou },
+  );
+  return byObject.map((j) => (j >= 0 ? faces[j] : null));
 }
 
 /** Runs photo mode on every scene (the page must be on the Photos screen with models loaded). */
@@ -43,7 +35,8 @@ export async function evaluateScenes(page, scenes, { onImage } = {}) {
     await page.locator('[data-testid="photo-input"]').setInputFiles(scene.path);
     const card = page.locator(`[data-testid="photo-result"][data-name="${scene.file}"]`).first();
     await card.locator(':scope[data-status="done"], :scope[data-status="error"]').waitFor({ timeout: 120_000 });
-    if ((await card.getAttribute('data-status')) === 'error') throw new Error(`${scene.file}: ${await card.innerText()}`);
+    if ((await card.getAttribute('data-status')) === 'error')
+      throw new Error(`${scene.file}: ${await card.innerText()}`);
     const faces = await readFaces(card);
     const matched = matchFaces(scene.objects, faces);
     const matchedAll = new Set(matched.filter(Boolean));

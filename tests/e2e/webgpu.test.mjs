@@ -43,14 +43,21 @@ after(async () => {
 async function classifyBoth({ modelUrl, sidecarUrl, size, crops }) {
   return page.evaluate(
     async ({ crops, modelUrl, sidecarUrl, size }) => {
-      const workerUrl = performance.getEntriesByType('resource').map((e) => e.name).find((n) => /classifier\.worker-[^/]*\.js$/.test(n));
+      const workerUrl = performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .find((n) => /classifier\.worker-[^/]*\.js$/.test(n));
       if (!workerUrl) return { error: 'the app loaded no classifier worker' };
       // A CPU-backed canvas and no resampling of our own: both backends see the same bytes.
       const canvas = new OffscreenCanvas(size, size * crops.length);
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       for (const [i, b64] of crops.entries()) {
         const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
-        const bitmap = await createImageBitmap(blob, { resizeWidth: size, resizeHeight: size, resizeQuality: 'medium' });
+        const bitmap = await createImageBitmap(blob, {
+          resizeWidth: size,
+          resizeHeight: size,
+          resizeQuality: 'medium',
+        });
         ctx.drawImage(bitmap, 0, i * size);
       }
       const pixels = ctx.getImageData(0, 0, size, size * crops.length).data;
@@ -71,7 +78,10 @@ async function classifyBoth({ modelUrl, sidecarUrl, size, crops }) {
             type: 'init',
             modelUrl: abs(modelUrl),
             sidecarUrl: abs(sidecarUrl),
-            wasmPaths: { mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'), wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm') },
+            wasmPaths: {
+              mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'),
+              wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm'),
+            },
             preferWebGpu,
             numThreads: 2,
           });
@@ -80,7 +90,9 @@ async function classifyBoth({ modelUrl, sidecarUrl, size, crops }) {
           const rgba = pixels.slice().buffer;
           worker.postMessage({ type: 'classify', id: 1, size, count: crops.length, rgba }, [rgba]);
           const out = await next();
-          return out.type === 'result' ? { backend: out.backend, probs: Array.from(out.probs), ms: out.ms } : { error: out.message };
+          return out.type === 'result'
+            ? { backend: out.backend, probs: Array.from(out.probs), ms: out.ms }
+            : { error: out.message };
         } finally {
           worker.terminate();
         }
@@ -108,29 +120,55 @@ function assertParity({ gpu, wasm, error }, n, tolerance) {
   return argmax;
 }
 
-test('WebGPU backend: the app loads its classifier on WebGPU and the status line says so', { timeout: 600_000 }, async () => {
-  await page.goto(server.url);
-  await waitForModels(page, 540_000);
-  assert.equal(await page.getByTestId('backend').innerText(), 'WebGPU');
-});
+test(
+  'WebGPU backend: the app loads its classifier on WebGPU and the status line says so',
+  { timeout: 600_000 },
+  async () => {
+    await page.goto(server.url);
+    await waitForModels(page, 540_000);
+    assert.equal(await page.getByTestId('backend').innerText(), 'WebGPU');
+  },
+);
 
-test('WebGPU parity (tiny model): the app worker gives WASM\'s labels and probabilities on 13 crops', { timeout: 300_000 }, async () => {
-  const crops = FIXTURE_CROPS.map(b64);
-  assert.equal(crops.length, 13);
-  const size = TINY.input.shape[2];
-  const result = await classifyBoth({ modelUrl: '__test__/tiny-model/tiny_cnn_32.int8.onnx', sidecarUrl: '__test__/tiny-model/tiny_cnn_32.int8.json', size, crops });
-  // Same weights folded to float32 on both sides: only the backends' arithmetic differs (~1e-6 measured).
-  const argmax = assertParity(result, crops.length, 1e-3);
-  // Parity would be vacuous if the model ignored its input: the crops must get clearly different outputs.
-  const p = result.wasm.probs;
-  const spread = Math.max(...[0, 1, 2].map((k) => Math.max(...crops.map((_, i) => p[i * 3 + k])) - Math.min(...crops.map((_, i) => p[i * 3 + k]))));
-  assert.ok(spread > 0.3, `outputs barely depend on the crop (largest spread ${spread})`);
-  assert.ok(new Set(crops.map((_, i) => argmax(p, i))).size >= 2, 'every crop gets the same label');
-});
+test(
+  "WebGPU parity (tiny model): the app worker gives WASM's labels and probabilities on 13 crops",
+  { timeout: 300_000 },
+  async () => {
+    const crops = FIXTURE_CROPS.map(b64);
+    assert.equal(crops.length, 13);
+    const size = TINY.input.shape[2];
+    const result = await classifyBoth({
+      modelUrl: '__test__/tiny-model/tiny_cnn_32.int8.onnx',
+      sidecarUrl: '__test__/tiny-model/tiny_cnn_32.int8.json',
+      size,
+      crops,
+    });
+    // Same weights folded to float32 on both sides: only the backends' arithmetic differs (~1e-6 measured).
+    const argmax = assertParity(result, crops.length, 1e-3);
+    // Parity would be vacuous if the model ignored its input: the crops must get clearly different outputs.
+    const p = result.wasm.probs;
+    const spread = Math.max(
+      ...[0, 1, 2].map(
+        (k) => Math.max(...crops.map((_, i) => p[i * 3 + k])) - Math.min(...crops.map((_, i) => p[i * 3 + k])),
+      ),
+    );
+    assert.ok(spread > 0.3, `outputs barely depend on the crop (largest spread ${spread})`);
+    assert.ok(new Set(crops.map((_, i) => argmax(p, i))).size >= 2, 'every crop gets the same label');
+  },
+);
 
-test('WebGPU parity (deployed VGG16, MASKGATE_E2E_WEBGPU_VGG16=1): labels and probabilities match WASM', { skip: !VGG16 && 'set MASKGATE_E2E_WEBGPU_VGG16=1 (GPU machine; ~200 s on SwiftShader)', timeout: 900_000 }, async () => {
-  // A masked and an unmasked face (CC0 Kaggle crops, see tests/fixtures/crops/SOURCES.md).
-  const crops = ['correct/kaggle_maksssksksss44_0.jpg', 'none/kaggle_maksssksksss289_0.jpg'].map(b64);
-  const result = await classifyBoth({ modelUrl: 'models/mask_vgg16_224.int8.onnx', sidecarUrl: 'models/mask_vgg16_224.int8.json', size: 224, crops });
-  assertParity(result, crops.length, 0.01);
-});
+test(
+  'WebGPU parity (deployed VGG16, MASKGATE_E2E_WEBGPU_VGG16=1): labels and probabilities match WASM',
+  { skip: !VGG16 && 'set MASKGATE_E2E_WEBGPU_VGG16=1 (GPU machine; ~200 s on SwiftShader)', timeout: 900_000 },
+  async () => {
+    // A masked and an unmasked face (CC0 Kaggle crops, see tests/fixtures/crops/SOURCES.md).
+    const crops = ['correct/kaggle_maksssksksss44_0.jpg', 'none/kaggle_maksssksksss289_0.jpg'].map(b64);
+    const result = await classifyBoth({
+      modelUrl: 'models/mask_vgg16_224.int8.onnx',
+      sidecarUrl: 'models/mask_vgg16_224.int8.json',
+      size: 224,
+      crops,
+    });
+    assertParity(result, crops.length, 0.01);
+  },
+);

@@ -1,7 +1,7 @@
 // The faces now shown, as accessible text. data-label / data-score / data-box are stable hooks for tests
 // and assistive tools; data-box is x,y,w,h in source-image pixels.
-import { CLASS_TEXT } from '../../classify/labels';
-import type { ShownFace } from './faces';
+import { CLASS_TEXT } from '../../classify/classes';
+import type { ShownFace } from '../../pipeline/shownFace';
 
 export function FaceList({ faces, emptyText, label }: { faces: ShownFace[]; emptyText: string; label: string }) {
   if (faces.length === 0) return <p class="face-list-empty">{emptyText}</p>;

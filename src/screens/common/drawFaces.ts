@@ -1,10 +1,16 @@
 // Draws face boxes with label and confidence onto a canvas; `scale` maps source pixels to canvas pixels.
-import { CLASS_COLOUR, CLASS_SHORT } from '../../classify/labels';
-import type { ShownFace } from './faces';
+import { CLASS_COLOUR, CLASS_SHORT } from '../../classify/classes';
+import type { ShownFace } from '../../pipeline/shownFace';
 
 const PENDING_COLOUR = '#9aa4b2';
 
-export function drawFaces(ctx: CanvasRenderingContext2D, faces: ShownFace[], scale: number, offsetX = 0, offsetY = 0): void {
+export function drawFaces(
+  ctx: CanvasRenderingContext2D,
+  faces: ShownFace[],
+  scale: number,
+  offsetX = 0,
+  offsetY = 0,
+): void {
   const line = Math.max(2, Math.round(2 * scale * (ctx.canvas.width > 1200 ? 1.5 : 1)));
   const font = Math.max(12, Math.round(14 * Math.max(1, ctx.canvas.width / 800)));
   ctx.font = `600 ${font}px system-ui, sans-serif`;

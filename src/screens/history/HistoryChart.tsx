@@ -1,5 +1,4 @@
-import { CLASS_COLOUR } from '../../classify/labels';
-import { MASK_CLASSES } from '../../track/classes';
+import { CLASS_COLOUR, CLASS_NAMES } from '../../classify/classes';
 import type { BucketUnit, HistogramBucket } from '../../log/query';
 
 const WIDTH = 600;
@@ -41,7 +40,7 @@ export function HistoryChart({ buckets, unit }: HistoryChartProps) {
             <title>
               {`${bucketLabel(bucket.start, unit)}: ${bucket.counts.correct} correct, ${bucket.counts.incorrect} incorrect, ${bucket.counts.none} none`}
             </title>
-            {MASK_CLASSES.map((label) => {
+            {CLASS_NAMES.map((label) => {
               const height = (bucket.counts[label] / max) * plot;
               y -= height;
               return height > 0 ? (

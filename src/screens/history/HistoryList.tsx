@@ -19,7 +19,12 @@ function Thumbnail({ blob }: { blob: Blob }) {
 
 /** One page of events; the page size bounds the DOM, so no virtualisation is needed. */
 export function HistoryList({ events, selected, onToggle }: HistoryListProps) {
-  if (events.length === 0) return <p class="history-empty" data-testid="history-empty">No events match the filters.</p>;
+  if (events.length === 0)
+    return (
+      <p class="history-empty" data-testid="history-empty">
+        No events match the filters.
+      </p>
+    );
   return (
     <ul class="history-list" data-testid="history-list" role="list">
       {events.map((event) => {

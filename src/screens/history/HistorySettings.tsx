@@ -79,8 +79,8 @@ export function HistorySettings({ db, settings, onChanged }: HistorySettingsProp
         Save a small photo of each face
       </label>
       <p class="history-privacy">
-        Off by default. Photos of faces are personal data: they stay on this device, are never exported, and are
-        deleted first when space runs low.
+        Off by default. Photos of faces are personal data: they stay on this device, are never exported, and are deleted
+        first when space runs low.
       </p>
       <p class="history-storage" data-testid="history-storage">
         {storage?.usage != null && storage.quota != null

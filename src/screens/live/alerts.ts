@@ -1,6 +1,6 @@
 // What entrance mode needs from the platform: a screen that stays on, and a short sound.
 
-/** Keeps the screen awake while `active`; re-acquires the lock when the page becomes visible again. */
+/** Keeps the screen awake until the returned function is called; re-acquires the lock when the page becomes visible again. */
 export function keepScreenAwake(): () => void {
   let lock: WakeLockSentinel | null = null;
   let released = false;

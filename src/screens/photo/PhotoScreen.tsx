@@ -1,12 +1,14 @@
 // Photo mode: choose or drop one or many images; each gets the live pipeline, an annotated picture,
 // a list of its faces and a PNG download.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Engine, EngineState } from '../../app/engine';
+import type { Models, ModelsState } from '../../pipeline/models';
+import { downloadBlob } from '../common/download';
 import { drawFaces } from '../common/drawFaces';
 import { FaceList } from '../common/FaceList';
-import type { ShownFace } from '../common/faces';
-import { analysePhoto } from './analysePhoto';
-import { decodePhoto, PhotoError, type DecodedPhoto } from './decodePhoto';
+import type { ShownFace } from '../../pipeline/shownFace';
+import { analysePhoto } from '../../pipeline/analysePhoto';
+import { decodePhoto, PhotoError, type DecodedPhoto } from '../../pipeline/decodePhoto';
+import { errorText } from '../../errorText';
 
 interface PhotoResult {
   id: number;
@@ -19,7 +21,7 @@ interface PhotoResult {
 
 let nextId = 1;
 
-export function PhotoScreen({ engine, state }: { engine: Engine; state: EngineState }) {
+export function PhotoScreen({ models, state }: { models: Models; state: ModelsState }) {
   const [results, setResults] = useState<PhotoResult[]>([]);
   const [dragging, setDragging] = useState(false);
   const queue = useRef<Promise<void>>(Promise.resolve());
@@ -44,14 +46,11 @@ export function PhotoScreen({ engine, state }: { engine: Engine; state: EngineSt
     try {
       const photo = await decodePhoto(file);
       update(id, { photo });
-      const [finder, ready] = await Promise.all([engine.faceFinder(), engine.classifier.ready]);
-      const faces = await analysePhoto(photo, finder, engine.classifier, ready.model.inputSize);
+      const [finder, ready] = await Promise.all([models.faceFinder(), models.classifier.ready]);
+      const faces = await analysePhoto(photo, finder, models.classifier, ready.model.inputSize);
       update(id, { status: 'done', faces });
     } catch (e) {
-      const message =
-        e instanceof PhotoError
-          ? e.message
-          : `${file.name}: analysis failed — ${e instanceof Error ? e.message : String(e)}`;
+      const message = e instanceof PhotoError ? e.message : `${file.name}: analysis failed — ${errorText(e)}`;
       update(id, { status: 'error', message });
     }
   };
@@ -121,12 +120,7 @@ function PhotoCard({ result }: { result: PhotoResult }) {
 
   const download = () => {
     canvasRef.current?.toBlob((blob) => {
-      if (!blob) return;
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `${result.name.replace(/\.[^.]+$/, '')}-maskgate.png`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      if (blob) downloadBlob(blob, `${result.name.replace(/\.[^.]+$/, '')}-maskgate.png`);
     }, 'image/png');
   };
 

@@ -1,5 +1,5 @@
-import type { Box } from '../../geometry/box';
-import type { MaskClass } from '../../classify/protocol';
+import type { Box } from '../geometry/box';
+import type { MaskClass } from '../classify/classes';
 
 /** A face as the screens show it: box in source-image pixels, and its class once known. */
 export interface ShownFace {

@@ -25,7 +25,9 @@ export class PhotoError extends Error {
 export async function decodePhoto(file: File): Promise<DecodedPhoto> {
   if (file.size === 0) throw new PhotoError(`${file.name} is empty (0 bytes).`);
   if (file.size > MAX_FILE_BYTES) {
-    throw new PhotoError(`${file.name} is too large (${Math.round(file.size / 1048576)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB).`);
+    throw new PhotoError(
+      `${file.name} is too large (${Math.round(file.size / 1048576)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB).`,
+    );
   }
   if (file.type && !file.type.startsWith('image/')) {
     throw new PhotoError(`${file.name} is not an image (${file.type}). Choose a JPEG, PNG or WebP photo.`);
@@ -55,7 +57,8 @@ export async function decodePhoto(file: File): Promise<DecodedPhoto> {
   try {
     const width = natural && fit < 1 ? natural.width : bitmap.width;
     const height = natural && fit < 1 ? natural.height : bitmap.height;
-    if (width < 2 || height < 2) throw new PhotoError(`${file.name} is only ${width}×${height} pixels: too small to contain a face.`);
+    if (width < 2 || height < 2)
+      throw new PhotoError(`${file.name} is only ${width}×${height} pixels: too small to contain a face.`);
     const scale = Math.min(1, MAX_ANALYSIS_SIDE / Math.max(width, height));
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, Math.round(width * scale));
@@ -64,7 +67,10 @@ export async function decodePhoto(file: File): Promise<DecodedPhoto> {
     if (!ctx) throw new PhotoError('This browser could not allocate a canvas for the photo.');
     ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
     const notes: string[] = [];
-    if (scale < 1) notes.push(`${file.name} is ${width}×${height} pixels; it was scaled down to ${canvas.width}×${canvas.height} for the check.`);
+    if (scale < 1)
+      notes.push(
+        `${file.name} is ${width}×${height} pixels; it was scaled down to ${canvas.width}×${canvas.height} for the check.`,
+      );
     if (await isAnimated(file)) notes.push(`${file.name} is animated: only its first frame was checked.`);
     return { canvas, width, height, scale, ...(notes.length ? { note: notes.join(' ') } : {}) };
   } finally {

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addFaceDetectorMetadata, BLAZEFACE_METADATA, readFaceDetectorMetadata, TfliteFormatError } from './tfliteMetadata';
+import {
+  addFaceDetectorMetadata,
+  BLAZEFACE_METADATA,
+  readFaceDetectorMetadata,
+  TfliteFormatError,
+} from './tfliteMetadata';
 
 const pkg = dirname(createRequire(import.meta.url).resolve('@mediapipe/face_detection/package.json'));
 const load = (name: string) => new Uint8Array(readFileSync(join(pkg, name)));
@@ -13,8 +18,16 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffse
 
 // Pinned so that any change in the bytes the app serves is noticed (models from @mediapipe/face_detection 0.4.1657300184).
 const CASES = [
-  { file: 'face_detection_short_range.tflite', size: 128, sha: 'aa4e2c25152b53b40f73f9535e7824ee22a2b215bd8ca372cd1f4d6f5730db38' },
-  { file: 'face_detection_full_range.tflite', size: 192, sha: 'c7bbd7156b01bee7651301f67448441d80d18a5105a35c05affb9b1d98daf250' },
+  {
+    file: 'face_detection_short_range.tflite',
+    size: 128,
+    sha: 'aa4e2c25152b53b40f73f9535e7824ee22a2b215bd8ca372cd1f4d6f5730db38',
+  },
+  {
+    file: 'face_detection_full_range.tflite',
+    size: 192,
+    sha: 'c7bbd7156b01bee7651301f67448441d80d18a5105a35c05affb9b1d98daf250',
+  },
 ] as const;
 
 describe('addFaceDetectorMetadata', () => {
@@ -25,7 +38,14 @@ describe('addFaceDetectorMetadata', () => {
       const out = addFaceDetectorMetadata(source, opts);
 
       it('writes RGB input metadata with mean/std 127.5 that reads back', () => {
-        expect(readFaceDetectorMetadata(out)).toEqual({ name: opts.name, mean: [127.5], std: [127.5], colorSpace: 'RGB', width: c.size, height: c.size });
+        expect(readFaceDetectorMetadata(out)).toEqual({
+          name: opts.name,
+          mean: [127.5],
+          std: [127.5],
+          colorSpace: 'RGB',
+          width: c.size,
+          height: c.size,
+        });
       });
 
       it('keeps the original model bytes intact, 16-byte aligned, after a TFL3 header', () => {
@@ -53,7 +73,9 @@ describe('addFaceDetectorMetadata', () => {
 
   it('rejects input that is not a TFLite model', () => {
     expect(() => addFaceDetectorMetadata(new Uint8Array(0), { name: 'x' })).toThrow(TfliteFormatError);
-    expect(() => addFaceDetectorMetadata(new TextEncoder().encode('definitely not a flatbuffer model'), { name: 'x' })).toThrow(/file identifier/);
+    expect(() =>
+      addFaceDetectorMetadata(new TextEncoder().encode('definitely not a flatbuffer model'), { name: 'x' }),
+    ).toThrow(/file identifier/);
     const truncated = load(CASES[0]!.file).slice(0, 64);
     expect(() => addFaceDetectorMetadata(truncated, { name: 'x' })).toThrow(TfliteFormatError);
   });

@@ -1,9 +1,10 @@
 // Test helpers for the log: sample events and throwaway databases (fake-indexeddb), closed after each test.
 import { afterEach } from 'vitest';
-import { openLog, type LogDb } from './db';
-import type { Label, NewLogEvent } from './types';
+import { openLog, type LogDb } from '../../src/log/db';
+import type { MaskClass } from '../../src/classify/classes';
+import type { NewLogEvent } from '../../src/log/types';
 
-export function makeEvent(time: number, label: Label = 'correct', extra: Partial<NewLogEvent> = {}): NewLogEvent {
+export function makeEvent(time: number, label: MaskClass = 'correct', extra: Partial<NewLogEvent> = {}): NewLogEvent {
   return {
     time,
     firstSeen: time - 1500,

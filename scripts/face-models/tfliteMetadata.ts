@@ -65,7 +65,13 @@ const MODEL_METADATA_BUFFER = 5;
 const MODEL_METADATA = 6;
 const MODEL_SIGNATURE_DEFS = 7;
 const MODEL_FIELD_COUNT = 8;
-const MODEL_OFFSET_FIELDS = [MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS, MODEL_DESCRIPTION, MODEL_METADATA_BUFFER, MODEL_SIGNATURE_DEFS];
+const MODEL_OFFSET_FIELDS = [
+  MODEL_OPERATOR_CODES,
+  MODEL_SUBGRAPHS,
+  MODEL_DESCRIPTION,
+  MODEL_METADATA_BUFFER,
+  MODEL_SIGNATURE_DEFS,
+];
 
 // tflite.TensorType
 const TENSOR_FLOAT32 = 0;
@@ -210,7 +216,10 @@ function metadataEntries(r: Reader, root: number): { name: string | null; buffer
   });
 }
 
-function buildMetadata(opts: FaceDetectorMetadataOptions, io: { inputs: TensorInfo[]; outputs: TensorInfo[] }): Uint8Array {
+function buildMetadata(
+  opts: FaceDetectorMetadataOptions,
+  io: { inputs: TensorInfo[]; outputs: TensorInfo[] },
+): Uint8Array {
   const input = io.inputs[0]!;
   const [, height = 0, width = 0] = input.shape;
   const b = new Builder(1024);
@@ -360,7 +369,13 @@ export function addFaceDetectorMetadata(model: Uint8Array, opts: FaceDetectorMet
   }
   const io = subgraphIo(r, root);
   const input = io.inputs[0];
-  if (io.inputs.length !== 1 || !input || input.type !== TENSOR_FLOAT32 || input.shape.length !== 4 || input.shape[3] !== 3) {
+  if (
+    io.inputs.length !== 1 ||
+    !input ||
+    input.type !== TENSOR_FLOAT32 ||
+    input.shape.length !== 4 ||
+    input.shape[3] !== 3
+  ) {
     throw new TfliteFormatError('expected a single float32 [1, H, W, 3] image input');
   }
   const buffers = r.vector(root, MODEL_BUFFERS, 4);
@@ -375,11 +390,21 @@ export function addFaceDetectorMetadata(model: Uint8Array, opts: FaceDetectorMet
   const nameBytes = new TextEncoder().encode(METADATA_NAME);
 
   // Upper bound of the prefix size; the exact size is rounded to ALIGN below.
-  const bound = 64 + 4 * MODEL_FIELD_COUNT * 2 + 4 * (buffers.length + oldMetadata.length + 4) + 64 + nameBytes.length + meta.length + 2 * ALIGN;
+  const bound =
+    64 +
+    4 * MODEL_FIELD_COUNT * 2 +
+    4 * (buffers.length + oldMetadata.length + 4) +
+    64 +
+    nameBytes.length +
+    meta.length +
+    2 * ALIGN;
   const w = new PrefixWriter(new Uint8Array(bound));
   w.pos = 8; // root uoffset + file identifier
 
-  const present = Array.from({ length: MODEL_FIELD_COUNT }, (_, slot) => slot === MODEL_BUFFERS || slot === MODEL_METADATA || r.field(root, slot) !== 0);
+  const present = Array.from(
+    { length: MODEL_FIELD_COUNT },
+    (_, slot) => slot === MODEL_BUFFERS || slot === MODEL_METADATA || r.field(root, slot) !== 0,
+  );
   const modelTable = w.table(present);
   w.align(4);
   const buffersVec = w.pos;

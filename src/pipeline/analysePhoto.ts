@@ -1,9 +1,9 @@
 // The photo pipeline: detect every face, classify them all in batches, map boxes to photo pixels.
-import type { ClassifierClient } from '../../classify/classifierClient';
-import { cropFaces } from '../../classify/cropImage';
-import { predictionAt } from '../../classify/labels';
-import type { FaceFinder } from '../../detect/faceDetector';
-import type { ShownFace } from '../common/faces';
+import type { ClassifierClient } from '../classify/classifierClient';
+import { cropFaces } from '../classify/cropImage';
+import { predictionAt } from '../classify/prediction';
+import type { FaceFinder } from '../detect/faceDetector';
+import type { ShownFace } from './shownFace';
 import type { DecodedPhoto } from './decodePhoto';
 
 const BATCH = 8;

@@ -1,8 +1,11 @@
-// Loads the two models once per page and tells the screens how far along they are. Screens never
-// load models themselves, so switching screens costs nothing and a failed model is reported once.
+// The two models (face detector, mask classifier), loaded once per page, and how far along they are.
+// Screens never load models themselves, so switching screens costs nothing and a failed model is
+// reported once.
 import { ClassifierClient, ClassifierLoadError } from '../classify/classifierClient';
 import type { Backend } from '../classify/protocol';
 import { createFaceFinder, type DetectorModel, type FaceFinder } from '../detect/faceDetector';
+import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR } from '../servedFiles';
+import { errorText } from '../errorText';
 
 export interface LoadProgress {
   file: string;
@@ -11,7 +14,7 @@ export interface LoadProgress {
   total: number | null;
 }
 
-export interface EngineState {
+export interface ModelsState {
   classifier: 'loading' | 'ready' | 'error';
   detector: 'loading' | 'ready' | 'error';
   progress: LoadProgress | null;
@@ -21,19 +24,18 @@ export interface EngineState {
   modelId: string | null;
   modelVersion: string | null;
   inputSize: number;
-  /** What failed to load, naming the file and why. */
+  /** Worker time of the latest classified batch, ms; null before the first. */
+  classifyMs: number | null;
+  /** Why the classifier worker is being restarted, while it is. */
+  restarting: string | null;
+  /** What failed to load (or stopped for good), naming the file and why. */
   errors: string[];
 }
 
-export const DETECTOR_FILES: Record<DetectorModel, string> = {
-  short: 'face_detection_short_range.tflite',
-  full: 'face_detection_full_range.tflite',
-};
+type Listener = (s: ModelsState) => void;
 
-type Listener = (s: EngineState) => void;
-
-export class Engine {
-  state: EngineState = {
+export class Models {
+  state: ModelsState = {
     classifier: 'loading',
     detector: 'loading',
     progress: null,
@@ -43,6 +45,8 @@ export class Engine {
     modelId: null,
     modelVersion: null,
     inputSize: 224,
+    classifyMs: null,
+    restarting: null,
     errors: [],
   };
   readonly classifier: ClassifierClient;
@@ -56,6 +60,16 @@ export class Engine {
       {
         onProgress: (stage, file, loaded, total) => this.set({ progress: { stage, file, loaded, total } }),
         onBackendChange: (backend, reason) => this.set({ backend, backendNote: reason }),
+        onResult: (ms, backend) => this.set({ classifyMs: ms, backend }),
+        onStopped: (reason, restarting) =>
+          restarting
+            ? this.set({ restarting: reason })
+            : this.set({
+                classifier: 'error',
+                restarting: null,
+                errors: [...this.state.errors, `${reason} Press Retry to reload the page and start it again.`],
+              }),
+        onRestarted: () => this.set({ restarting: null, progress: null }),
       },
       { preferWebGpu: options.preferWebGpu },
     );
@@ -75,7 +89,7 @@ export class Engine {
         const text =
           e instanceof ClassifierLoadError && e.file
             ? `Classifier model ${e.file} failed to load: ${e.message}`
-            : `Classifier failed to load: ${e instanceof Error ? e.message : String(e)}`;
+            : `Classifier failed to load: ${errorText(e)}`;
         this.set({ classifier: 'error', progress: null, errors: [...this.state.errors, text] });
       },
     );
@@ -98,13 +112,14 @@ export class Engine {
     const model = this.detectorModel;
     let p = this.finders.get(model);
     if (!p) {
-      const file = DETECTOR_FILES[model];
+      const path = DETECTOR_MODELS[model];
+      const file = path.slice(path.lastIndexOf('/') + 1);
       const base = document.baseURI;
       this.set({ detector: 'loading' });
       p = createFaceFinder({
         model,
-        wasmBaseUrl: new URL('mediapipe', base).href,
-        modelUrl: new URL(`models/${file}`, base).href,
+        wasmBaseUrl: new URL(MEDIAPIPE_WASM_DIR, base).href,
+        modelUrl: new URL(path, base).href,
       });
       p.then(
         () => this.set({ detector: 'ready' }),
@@ -117,7 +132,10 @@ export class Engine {
               : e instanceof Event
                 ? 'a file it needs could not be downloaded (network error). Check the connection and retry.'
                 : String(e);
-          this.set({ detector: 'error', errors: [...this.state.errors, `Face detector model ${file} failed to load: ${why}`] });
+          this.set({
+            detector: 'error',
+            errors: [...this.state.errors, `Face detector model ${file} failed to load: ${why}`],
+          });
         },
       );
       this.finders.set(model, p);
@@ -125,7 +143,7 @@ export class Engine {
     return p;
   }
 
-  private set(patch: Partial<EngineState>): void {
+  private set(patch: Partial<ModelsState>): void {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l(this.state);
   }

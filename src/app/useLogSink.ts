@@ -1,0 +1,40 @@
+// Builds the live loop's event sink from the log: each final event is written with the camera, the
+// classifier's id and version and, when thumbnails are on, a JPEG of the face. The sink object stays
+// the same for the page's life and reads the latest log, settings and model state when it is used.
+import { useMemo, useRef } from 'preact/hooks';
+import { logTrackEvents, outcomeNotice } from '../log/eventLogger';
+import { cropToJpeg } from '../log/thumbnail';
+import type { EventSink } from '../pipeline/liveLoop';
+import type { ModelsState } from '../pipeline/models';
+import type { LogState } from './useLog';
+
+export function useLogSink(log: LogState, models: ModelsState, onNotice: (text: string) => void): EventSink {
+  const latest = useRef({ log, models, onNotice });
+  latest.current = { log, models, onNotice };
+  return useMemo<EventSink>(
+    () => ({
+      get wantsCrops() {
+        return latest.current.log.db !== null && latest.current.log.settings.thumbnails;
+      },
+      record(events, { camera, crops, cropSize }) {
+        const { log: current, models: state } = latest.current;
+        const db = current.db;
+        if (!db) return;
+        void logTrackEvents(db, events, {
+          camera,
+          modelId: state.modelId ?? 'unknown',
+          modelVersion: state.modelVersion ?? '',
+          timeOrigin: performance.timeOrigin,
+          thumbnailFor: async (id) => {
+            const crop = crops.get(id);
+            return crop ? cropToJpeg(crop, cropSize) : null;
+          },
+        }).then((out) => {
+          const notice = outcomeNotice(out);
+          if (notice) latest.current.onNotice(notice);
+        });
+      },
+    }),
+    [],
+  );
+}

@@ -1,0 +1,172 @@
+// The live pipeline, one video frame at a time: detect (main thread) → track → classify (worker, at a
+// bounded rate, never awaited by the frame loop) → events, which go to the sink (the log, built by App)
+// with the camera's name and, when thumbnails are on, each face's latest crop. Drawing is left to the
+// screen, which also hears of each event (entrance counters).
+import { ClassifierStoppedError, type ClassifierClient } from '../classify/classifierClient';
+import { cropFaces } from '../classify/cropImage';
+import { predictionAt } from '../classify/prediction';
+import type { FaceFinder } from '../detect/faceDetector';
+import { Tracker, type TrackEvent, type TrackView } from '../track/tracker';
+import { errorText } from '../errorText';
+
+/** Each face is re-classified at most this often. */
+export const RECLASSIFY_MS = 400;
+/** At most this many faces go to the worker in one batch. */
+export const MAX_BATCH = 6;
+
+export interface LiveFrame {
+  /** The frame's timestamp; tracks with lastSeen === timestamp are the faces in this frame. */
+  timestamp: number;
+  tracks: TrackView[];
+  width: number;
+  height: number;
+  detectFps: number;
+  detectMs: number;
+}
+
+/** Face crops (RGBA, inputSize x inputSize) by track id. */
+export type EventCrops = ReadonlyMap<number, Uint8ClampedArray>;
+
+/** Where each person's event goes once final. App builds it from src/log. */
+export interface EventSink {
+  /** Whether crops are wanted for thumbnails; read on every batch (privacy: off by default). */
+  readonly wantsCrops: boolean;
+  record(events: readonly TrackEvent[], source: { camera: string; crops: EventCrops; cropSize: number }): void;
+}
+
+export interface LiveLoopSetup {
+  video: HTMLVideoElement;
+  finder: FaceFinder;
+  classifier: ClassifierClient;
+  /** The classifier's input size: crops are made at this size. */
+  inputSize: number;
+  /** The camera's name as the browser reports it, logged with each event. */
+  camera: string;
+  sink: EventSink;
+}
+
+export interface LiveLoopHandlers {
+  onFrame(frame: LiveFrame): void;
+  onEvents(events: readonly TrackEvent[]): void;
+  onError(message: string): void;
+}
+
+export class LiveLoop {
+  /** Latest crop per track, kept only while the sink wants them. */
+  private readonly crops = new Map<number, Uint8ClampedArray>();
+  private running = false;
+  private readonly tracker = new Tracker();
+  private lastTs = 0;
+  private fps = 0;
+  private frameHandle = 0;
+
+  private readonly video: HTMLVideoElement;
+
+  constructor(
+    private readonly setup: LiveLoopSetup,
+    private readonly handlers: LiveLoopHandlers,
+  ) {
+    this.video = setup.video;
+  }
+
+  start(): void {
+    this.running = true;
+    this.schedule();
+  }
+
+  /** Stops the loop; the faces still in view become events (a person is logged even when cut short). */
+  stop(): void {
+    this.running = false;
+    // Cancel with the scheduler that made the handle: the two number their handles independently.
+    if ('cancelVideoFrameCallback' in this.video) this.video.cancelVideoFrameCallback(this.frameHandle);
+    else cancelAnimationFrame(this.frameHandle);
+    this.emit(this.tracker.flush());
+  }
+
+  /** Hands final events, with their crops (each given once), to the sink, then to the screen. */
+  private emit(events: readonly TrackEvent[]): void {
+    if (events.length === 0) return;
+    const crops = new Map<number, Uint8ClampedArray>();
+    for (const e of events) {
+      const crop = this.crops.get(e.trackId);
+      this.crops.delete(e.trackId);
+      if (crop) crops.set(e.trackId, crop);
+    }
+    this.setup.sink.record(events, { camera: this.setup.camera, crops, cropSize: this.setup.inputSize });
+    this.handlers.onEvents(events);
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    // requestVideoFrameCallback fires once per new camera frame, so no frame is analysed twice.
+    if ('requestVideoFrameCallback' in this.video) {
+      this.frameHandle = this.video.requestVideoFrameCallback(() => this.tick());
+    } else {
+      this.frameHandle = requestAnimationFrame(() => this.tick());
+    }
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    const video = this.video;
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    if (width > 0 && height > 0 && video.readyState >= 2) {
+      // MediaPipe's VIDEO mode needs strictly increasing timestamps.
+      const now = Math.max(performance.now(), this.lastTs + 1);
+      const dt = now - this.lastTs;
+      this.lastTs = now;
+      this.fps = this.fps === 0 ? 1000 / dt : this.fps * 0.9 + (1000 / dt) * 0.1;
+      try {
+        const t0 = performance.now();
+        const boxes = this.setup.finder.detectVideo(video, now);
+        const detectMs = performance.now() - t0;
+        this.emit(this.tracker.update(now, boxes));
+        this.classifyDue(now, width, height);
+        this.handlers.onFrame({
+          timestamp: now,
+          tracks: this.tracker.activeTracks,
+          width,
+          height,
+          detectFps: this.fps,
+          detectMs,
+        });
+      } catch (e) {
+        this.handlers.onError(`Face detection failed: ${errorText(e)}`);
+      }
+    }
+    this.schedule();
+  }
+
+  private rememberCrops(tracks: TrackView[], rgba: ArrayBuffer): void {
+    const bytes = this.setup.inputSize * this.setup.inputSize * 4;
+    tracks.forEach((t, i) => this.crops.set(t.id, new Uint8ClampedArray(rgba.slice(i * bytes, (i + 1) * bytes))));
+    // Forget crops of tracks that ended without an event (never classified, or already logged).
+    const live = new Set(this.tracker.activeTracks.map((t) => t.id));
+    for (const id of this.crops.keys()) if (!live.has(id)) this.crops.delete(id);
+  }
+
+  private classifyDue(now: number, width: number, height: number): void {
+    const { classifier, inputSize, sink } = this.setup;
+    if (classifier.busy) return;
+    const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, MAX_BATCH);
+    if (due.length === 0) return;
+    const rgba = cropFaces(
+      this.video,
+      width,
+      height,
+      due.map((t) => t.box),
+      inputSize,
+    );
+    if (sink.wantsCrops) this.rememberCrops(due, rgba);
+    else this.crops.clear();
+    classifier.classify(rgba, inputSize, due.length).then(
+      (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
+      // A failed batch is retried for those faces after RECLASSIFY_MS; say why. A stopped worker is not
+      // this loop's to report: the model holder says it is restarting (or gave up).
+      (e: unknown) => {
+        if (!(e instanceof ClassifierStoppedError)) this.handlers.onError(`Classification failed: ${errorText(e)}`);
+      },
+    );
+  }
+}

@@ -1,0 +1,29 @@
+// The line under the video: classifier backend (and why not WebGPU), detection speed, classification time.
+import type { ModelsState } from '../../pipeline/models';
+import type { LiveStats } from './useLiveSession';
+
+function backendText(state: ModelsState): string {
+  if (!state.backend) return '—';
+  return state.backend === 'webgpu' ? 'WebGPU' : `WASM${state.threads > 1 ? ` ×${state.threads}` : ''}`;
+}
+
+export function StatusLine({ state, running, stats }: { state: ModelsState; running: boolean; stats: LiveStats }) {
+  return (
+    <p class="status-line" data-testid="status-line" aria-live="off">
+      <span data-testid="backend">{backendText(state)}</span>
+      {state.backend === 'wasm' && state.backendNote && <span data-testid="backend-note"> ({state.backendNote})</span>}
+      {' · '}
+      <span>{running ? `${stats.fps.toFixed(1)} fps detection (${stats.detectMs.toFixed(0)} ms)` : 'camera off'}</span>
+      {' · '}
+      <span data-testid="classify-ms">
+        classify {state.classifyMs !== null ? `${state.classifyMs.toFixed(0)} ms` : '—'}
+      </span>
+      {state.restarting && (
+        <span data-testid="classifier-restarting" role="status">
+          {' · '}
+          restarting the classifier: {state.restarting}
+        </span>
+      )}
+    </p>
+  );
+}

@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FACE_MODEL_NAMES } from '../scripts/face-models/buildFaceModels.ts';
+import { CLASSIFIER_MODEL, DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM } from './servedFiles';
+
+describe('served-file manifest', () => {
+  it('names the face models that scripts/face-models builds', () => {
+    expect(Object.values(DETECTOR_MODELS).sort()).toEqual(FACE_MODEL_NAMES.map((n) => `models/${n}`).sort());
+  });
+
+  it('points at files that exist in the repository and node_modules', () => {
+    for (const path of Object.values(CLASSIFIER_MODEL)) expect(existsSync(path), path).toBe(true);
+    for (const url of Object.values(ORT_WASM)) {
+      expect(existsSync(`node_modules/onnxruntime-web/dist/${url.slice(url.lastIndexOf('/') + 1)}`), url).toBe(true);
+    }
+    for (const f of MEDIAPIPE_WASM_FILES)
+      expect(existsSync(`node_modules/@mediapipe/tasks-vision/wasm/${f}`), f).toBe(true);
+    expect(MEDIAPIPE_WASM_DIR).not.toMatch(/\//);
+  });
+});

@@ -1,0 +1,30 @@
+// Every runtime file the app serves from its own origin, as a path under the app's base URL: the models
+// and the wasm. vite.config.ts serves and emits these (so the service worker precaches them); the
+// classifier client and the model holder resolve them against the page's URL. Pure data, importing
+// nothing: it is read by Node (the build) and by the page alike.
+/** The deployed classifier: produced only by training/export.py, never edited by hand. */
+export const CLASSIFIER_MODEL = {
+  model: 'models/mask_vgg16_224.int8.onnx',
+  sidecar: 'models/mask_vgg16_224.int8.json',
+} as const;
+
+/** The BlazeFace models by DetectorModel, with the metadata scripts/face-models adds at build time. */
+export const DETECTOR_MODELS = {
+  short: 'models/face_detection_short_range.tflite',
+  full: 'models/face_detection_full_range.tflite',
+} as const;
+
+/** ORT's default (JSEP) build runs both the WebGPU and the WASM execution providers from one binary. */
+export const ORT_WASM = {
+  mjs: 'ort/ort-wasm-simd-threaded.jsep.mjs',
+  wasm: 'ort/ort-wasm-simd-threaded.jsep.wasm',
+} as const;
+
+/** MediaPipe's tasks-vision wasm loader, resolved by the detector as `${MEDIAPIPE_WASM_DIR}/<file>`. */
+export const MEDIAPIPE_WASM_DIR = 'mediapipe';
+export const MEDIAPIPE_WASM_FILES = [
+  'vision_wasm_internal.js',
+  'vision_wasm_internal.wasm',
+  'vision_wasm_nosimd_internal.js',
+  'vision_wasm_nosimd_internal.wasm',
+] as const;
