@@ -28,10 +28,12 @@ from data import list_crops, load_crops, save_tensors, to_tensor
 from model import CLASSES
 
 PROB_TOL = 0.02
-# Real val: every 4th crop of each class for the VGG16 in CI (131 of 525). The v1 file's worst
-# |int8 - fp32| on 526 val crops was 0.030 (99th percentile 0.010), hence 0.05 for any crop.
+# Real val: every 4th crop of each class for the VGG16 in CI (131 of 525). Measured worst |int8 - fp32|
+# on all 525 (training/reports/summary.json): VGG16 2.0.0 0.109 (99th percentile 0.074; its temperature
+# 0.69 sharpens the softmax, so weight rounding moves probabilities more than v1's 0.030), fast tier
+# 0.041. 0.15 for any crop: a file quantized from other weights, or much coarser, fails.
 VGG_EVERY = 4
-VAL_PROB_TOL = 0.05
+VAL_PROB_TOL = 0.15
 BUDGET = 24 * 1000 * 1000
 GOLDEN = os.path.join(REPO, "tests", "fixtures", "golden")
 # Dense + conv layers per architecture: 13 convs + 3 dense; MobileNetV3-small 52 convs + 2 dense.
