@@ -172,7 +172,7 @@ const exportFile = (events, extra = {}) =>
   JSON.stringify({ format: 'maskgate-log', version: 1, exportedAt: '2024-01-01T00:00:00Z', events, ...extra });
 
 /** Imports one file on the history screen; returns the message and the number of events then in the log. */
-async function importLog(name, text) {
+async function importLog(name, text, { expectTotal = null } = {}) {
   // A fresh history screen: no message from the previous import.
   await page.getByTestId('nav-photo').click();
   await page.getByTestId('nav-history').click();
@@ -180,6 +180,13 @@ async function importLog(name, text) {
   const message = page.getByTestId('history-message');
   await page.getByTestId('history-import').setInputFiles(file(name, text));
   await message.waitFor({ timeout: 30_000 });
+  // The message shows before the counts reload from IndexedDB: a successful import waits for them.
+  if (expectTotal !== null) {
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="history-count-total"]')?.textContent?.trim() === String(n),
+      expectTotal,
+    );
+  }
   const total = Number(await page.getByTestId('history-count-total').innerText());
   return { message: await message.innerText(), total };
 }
@@ -222,7 +229,7 @@ test('CSV export: camera names and model fields starting with = + - @ are escape
     event(2, { camera: '+1+2', modelId: '@SUM(A1)' }),
     event(3, { camera: '-2+3', modelVersion: '=1' }),
   ];
-  const { message, total } = await importLog('hostile.json', exportFile(hostile));
+  const { message, total } = await importLog('hostile.json', exportFile(hostile), { expectTotal: 3 });
   assert.equal(message, 'Imported 3 events.');
   assert.equal(total, 3);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('history-export-csv').click()]);
