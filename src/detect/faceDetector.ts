@@ -12,6 +12,7 @@
  */
 import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
 import { iou, type Box } from '../geometry/box';
+import { scalePlan, type PlannedRegion, type ScalePlanParams } from './scalePlan';
 
 /** Face box in source-image pixels. */
 export interface FaceBox {
@@ -38,15 +39,31 @@ export interface FaceFinder {
 }
 
 export interface DetectorTuning {
-  /** Tile levels for photos: 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
+  /** Photos: scale-aware tile pyramid (src/detect/scalePlan.ts); null = the fixed `imageLevels` instead. */
+  imagePyramid: ScalePlanParams | null;
+  /** Video: pyramid whose whole frame runs every frame and whose tiles rotate; null = `videoLevels`. */
+  videoPyramid: ScalePlanParams | null;
+  /** Fixed tile levels for photos (when imagePyramid is null): 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
   imageLevels: number[];
-  /** Tile levels for video; level 1 runs every frame, the other tiles rotate. */
+  /** Fixed tile levels for video (when videoPyramid is null); level 1 runs every frame, the other tiles rotate. */
   videoLevels: number[];
+  /**
+   * Drop a tile's detections that touch one of its inner edges (an edge not on the frame's border): the face is
+   * cut there, and the pyramid's overlap puts it whole in a neighbouring tile or a coarser level.
+   */
+  dropEdgeBoxes: boolean;
+  /**
+   * A face seen in only one region (one scale, one tile) must score at least this; faces merged from two or more
+   * regions need only the finder's min score. Most false detections show up in a single region.
+   */
+  singleMinScore: number;
+  /** Canvas resampling used to scale regions to the model input. */
+  smoothing: ImageSmoothingQuality;
   /** Tiles (besides the whole frame) run per video frame. */
   videoTilesPerFrame: number;
   /** Cached tile results older than this are dropped (slow frames must not show stale boxes). */
   videoTileMaxAgeMs: number;
-  /** Fraction by which neighbouring tiles overlap. */
+  /** Fraction by which neighbouring tiles of `imageLevels` / `videoLevels` overlap. */
   overlap: number;
   /** IoU above which detections are merged. */
   nmsIou: number;
@@ -60,6 +77,11 @@ export interface DetectorTuning {
 export const DEFAULT_MIN_SCORE = 0.6;
 
 export const DEFAULT_TUNING: DetectorTuning = {
+  imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160 },
+  videoPyramid: null,
+  dropEdgeBoxes: true,
+  singleMinScore: 0,
+  smoothing: 'low',
   imageLevels: [1, 2],
   videoLevels: [1, 2],
   videoTilesPerFrame: 2,
@@ -70,6 +92,12 @@ export const DEFAULT_TUNING: DetectorTuning = {
   // ~0.09 box heights lower (the mask/chin) than BlazeFace boxes, so shift rather than scale.
   boxScale: 1,
   boxShiftY: 0.08,
+};
+
+/** Per-model overrides of DEFAULT_TUNING: the pyramid's ratios follow each model's recall-vs-scale curve. */
+export const MODEL_TUNING: Record<DetectorModel, Partial<DetectorTuning>> = {
+  short: {},
+  full: { imagePyramid: { minFace: 40, kMax: 8, factor: 2.5, maxRegions: 100 } },
 };
 
 interface ModelSpec {
@@ -102,14 +130,19 @@ type Region = Box;
 
 /** MediaPipe's WEIGHTED NMS: each cluster becomes the score-weighted mean box with the top score. */
 export function weightedNms(boxes: FaceBox[], iouThreshold: number): FaceBox[] {
+  return weightedNmsWithSupport(boxes, iouThreshold).map((c) => c.box);
+}
+
+/** weightedNms that also says how many input boxes each output box merged. */
+export function weightedNmsWithSupport(boxes: FaceBox[], iouThreshold: number): { box: FaceBox; support: number }[] {
   const rest = [...boxes].sort((a, b) => b.score - a.score);
-  const out: FaceBox[] = [];
+  const out: { box: FaceBox; support: number }[] = [];
   while (rest.length > 0) {
     const top = rest[0]!;
     const cluster = rest.filter((b) => iou(top, b) > iouThreshold);
     const total = cluster.reduce((s, b) => s + b.score, 0);
     const mean = (f: (b: FaceBox) => number) => cluster.reduce((s, b) => s + f(b) * b.score, 0) / total;
-    out.push({ x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score });
+    out.push({ box: { x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score }, support: cluster.length });
     for (const b of cluster) rest.splice(rest.indexOf(b), 1);
   }
   return out;
@@ -159,9 +192,10 @@ class TiledFaceFinder implements FaceFinder {
   }
 
   /** Runs the model on one region (letterboxed to the square input, top-left aligned) and returns boxes in source pixels. */
-  private runRegion(src: CanvasImageSource, r: Region): FaceBox[] {
+  private runRegion(src: CanvasImageSource, r: Region, frame?: { width: number; height: number }): FaceBox[] {
     const size = this.spec.inputSize;
     const scale = size / Math.max(r.w, r.h);
+    this.ctx.imageSmoothingQuality = this.tuning.smoothing;
     this.ctx.fillStyle = '#000';
     this.ctx.fillRect(0, 0, size, size);
     this.ctx.drawImage(src, r.x, r.y, r.w, r.h, 0, 0, r.w * scale, r.h * scale);
@@ -188,13 +222,25 @@ class TiledFaceFinder implements FaceFinder {
       });
     }
     // NMS per region first so each tile contributes one box per face to the cross-tile merge.
-    return weightedNms(out, this.tuning.nmsIou);
+    const merged = weightedNms(out, this.tuning.nmsIou);
+    if (!frame || !this.tuning.dropEdgeBoxes) return merged;
+    const margin = 0.02 * Math.max(r.w, r.h);
+    const inner = { l: r.x > 0.5, t: r.y > 0.5, r: r.x + r.w < frame.width - 0.5, b: r.y + r.h < frame.height - 0.5 };
+    return merged.filter(
+      (b) =>
+        !(inner.l && b.x < r.x + margin) &&
+        !(inner.t && b.y < r.y + margin) &&
+        !(inner.r && b.x + b.w > r.x + r.w - margin) &&
+        !(inner.b && b.y + b.h > r.y + r.h - margin),
+    );
   }
 
   /** Scales boxes from BlazeFace's face extent to the head box used for crops and clamps them to the frame. */
   private finish(boxes: FaceBox[], width: number, height: number): FaceBox[] {
     const { boxScale, boxShiftY } = this.tuning;
-    return weightedNms(boxes, this.tuning.nmsIou).map((b) => {
+    const { singleMinScore } = this.tuning;
+    const kept = weightedNmsWithSupport(boxes, this.tuning.nmsIou).filter((c) => c.support >= 2 || c.box.score >= singleMinScore);
+    return kept.map(({ box: b }) => {
       const cx = b.x + b.w / 2;
       const cy = b.y + b.h / 2 + boxShiftY * b.h;
       const x0 = Math.max(0, cx - (b.w * boxScale) / 2);
@@ -205,10 +251,17 @@ class TiledFaceFinder implements FaceFinder {
     });
   }
 
+  /** The regions a photo of this size is scanned with. */
+  imageRegions(width: number, height: number): PlannedRegion[] {
+    const { imagePyramid, imageLevels, overlap } = this.tuning;
+    if (imagePyramid) return scalePlan(width, height, imagePyramid);
+    return imageLevels.flatMap((l) => tileRegions(width, height, l, overlap).map((r) => ({ ...r, level: -l, whole: l <= 1 })));
+  }
+
   detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[] {
-    const { width, height } = sourceSize(src);
-    const regions = this.tuning.imageLevels.flatMap((l) => tileRegions(width, height, l, this.tuning.overlap));
-    return this.finish(regions.flatMap((r) => this.runRegion(src, r)), width, height);
+    const frame = sourceSize(src);
+    const regions = this.imageRegions(frame.width, frame.height);
+    return this.finish(regions.flatMap((r) => this.runRegion(src, r, frame)), frame.width, frame.height);
   }
 
   /**
@@ -219,14 +272,18 @@ class TiledFaceFinder implements FaceFinder {
   detectVideo(video: HTMLVideoElement, timestampMs: number): FaceBox[] {
     const { width, height } = sourceSize(video);
     if (width === 0 || height === 0) return [];
-    const { videoLevels, videoTilesPerFrame, overlap } = this.tuning;
-    const full = videoLevels.includes(1) ? this.runRegion(video, { x: 0, y: 0, w: width, h: height }) : [];
-    const tiles = videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
+    const { videoLevels, videoPyramid, videoTilesPerFrame, overlap } = this.tuning;
+    const frame = { width, height };
+    const wholeFrame = videoPyramid !== null || videoLevels.includes(1);
+    const full = wholeFrame ? this.runRegion(video, { x: 0, y: 0, w: width, h: height }, frame) : [];
+    const tiles = videoPyramid
+      ? scalePlan(width, height, videoPyramid).filter((r) => !r.whole)
+      : videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
     const keys = new Set(tiles.map((t) => `${width}x${height}:${t.x},${t.y},${t.w}`));
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
     for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
-      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, { at: timestampMs, boxes: this.runRegion(video, t) });
+      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, { at: timestampMs, boxes: this.runRegion(video, t, frame) });
     }
     const fresh = [...this.tileCache.values()].filter((c) => timestampMs - c.at <= this.tuning.videoTileMaxAgeMs);
     const cached = fresh.flatMap((c) => c.boxes);
@@ -247,5 +304,5 @@ export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFind
     l2Normalize: false,
     quantize: false,
   });
-  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? DEFAULT_MIN_SCORE, { ...DEFAULT_TUNING, ...o.tuning });
+  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? DEFAULT_MIN_SCORE, { ...DEFAULT_TUNING, ...MODEL_TUNING[o.model], ...o.tuning });
 }

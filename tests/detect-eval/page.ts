@@ -18,7 +18,7 @@ export interface EvalImageResult {
 
 async function loadImage(file: string): Promise<HTMLImageElement> {
   const img = new Image();
-  img.src = `/scenes/${encodeURIComponent(file)}`;
+  img.src = `/images/${encodeURIComponent(file)}`;
   await img.decode();
   return img;
 }
@@ -64,4 +64,77 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
   return results;
 }
 
-Object.assign(window, { detectEval: { run } });
+export interface ProbeFace {
+  file: string;
+  /** Annotated box [x, y, w, h] in photo pixels. */
+  bbox: [number, number, number, number];
+}
+export interface ProbeRequest {
+  model: DetectorModel;
+  minScore: number;
+  /** Window side as a multiple of the face's longer side. */
+  ratios: number[];
+  faces: ProbeFace[];
+}
+/** Per face and ratio: score of the best detection matching the face (IoU >= minIou), 0 when none. */
+export interface ProbeResult {
+  scores: number[][];
+  ms: number;
+}
+
+/**
+ * Scale probe: for each face and each ratio k, a square window of side k x face side around the face (offset
+ * pseudo-randomly, the face kept inside, black outside the photo) is run through the model as one region.
+ * Tells at which face-to-input ratios a model finds faces, which is what the tile pyramid is built from.
+ */
+async function probe(req: ProbeRequest & { minIou: number }): Promise<ProbeResult> {
+  const finder = await createFaceFinder({
+    model: req.model,
+    wasmBaseUrl: '/mp-wasm',
+    modelUrl: `/models/face_detection_${req.model === 'short' ? 'short' : 'full'}_range.tflite`,
+    minScore: req.minScore,
+    tuning: { imageLevels: [1] },
+  });
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d')!;
+  const scores: number[][] = [];
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const t0 = performance.now();
+  let img: HTMLImageElement | undefined;
+  let imgFile = '';
+  try {
+    for (const f of req.faces) {
+      if (imgFile !== f.file) [img, imgFile] = [await loadImage(f.file), f.file];
+      const [x, y, w, h] = f.bbox;
+      const side = Math.max(w, h);
+      const row: number[] = [];
+      for (const k of req.ratios) {
+        const s = Math.round(side * k);
+        const cx = x + w / 2 + (rand() - 0.5) * (s - side) * 0.8;
+        const cy = y + h / 2 + (rand() - 0.5) * (s - side) * 0.8;
+        const wx = cx - s / 2;
+        const wy = cy - s / 2;
+        canvas.width = canvas.height = s;
+        ctx.fillStyle = '#000';
+        ctx.fillRect(0, 0, s, s);
+        ctx.drawImage(img!, -wx, -wy);
+        const boxes = finder.detectImage(canvas);
+        let best = 0;
+        for (const b of boxes) {
+          const ix = Math.max(0, Math.min(b.x + b.w, x - wx + w) - Math.max(b.x, x - wx));
+          const iy = Math.max(0, Math.min(b.y + b.h, y - wy + h) - Math.max(b.y, y - wy));
+          const v = (ix * iy) / (b.w * b.h + w * h - ix * iy);
+          if (v >= req.minIou) best = Math.max(best, b.score);
+        }
+        row.push(best);
+      }
+      scores.push(row);
+    }
+  } finally {
+    finder.close();
+  }
+  return { scores, ms: performance.now() - t0 };
+}
+
+Object.assign(window, { detectEval: { run, probe } });

@@ -1,138 +1,116 @@
 #!/usr/bin/env node
 /**
- * Evaluates face detection strategies in headless Chromium on annotated scenes.
+ * Evaluates face detection strategies in headless Chromium on annotated photos.
  *
- *   node tests/detect-eval/run.mjs [scenesDir] [--port 5301] [--only name,name] [--write]
+ *   node tests/detect-eval/run.mjs [--set detect|scenes|scenes-real|DIR] [--every N] [--port 5301] [--only a,b] [--write]
  *
- * Recall counts annotated faces whose shorter box side is >= 40 px, matched
- * one-to-one at IoU >= 0.4; a false positive is a detection with IoU < 0.4
- * to every annotated face (of any size). --write stores the table in RESULTS.md.
+ * A face is found when a detection matches it one-to-one at IoU >= 0.4 (greedy by IoU, as photo mode's
+ * tests/e2e/sceneEval.mjs). Recall counts annotated faces whose shorter side is >= 40 px, also per class and per
+ * size bucket (shorter side 40-59, 60-99, 100-199, >= 200 px). "unmatched / photo": detections matching no
+ * annotated face (of any size). ms: detection time per photo (video rows: per frame). --every N keeps every N-th
+ * photo (sorted by name). --write adds the table to RESULTS.md under a heading naming the set.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
+import { parseArgs } from 'node:util';
+import { matchFaces } from '../e2e/sceneEval.mjs';
+import { loadSet, withEvalPage } from './harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const args = process.argv.slice(2);
-const flag = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args.splice(i, 2)[1] : undefined;
-};
-const port = Number(flag('--port') ?? 5301);
-const only = flag('--only')?.split(',');
-const write = args.includes('--write') && args.splice(args.indexOf('--write'), 1);
-const scenes = resolve(args[0] ?? '/work/shared/data/scenes');
+const { values } = parseArgs({
+  options: {
+    set: { type: 'string', default: 'scenes' },
+    every: { type: 'string', default: '1' },
+    port: { type: 'string', default: '5301' },
+    only: { type: 'string' },
+    write: { type: 'boolean', default: false },
+  },
+});
 const MIN_FACE = 40;
-const MATCH_IOU = 0.4;
+const BUCKETS = [[40, 60], [60, 100], [100, 200], [200, Infinity]];
+const bucketName = ([a, b]) => (b === Infinity ? `>=${a}` : `${a}-${b - 1}`);
+const CLASSES = ['correct', 'incorrect', 'none'];
 
 const RAW = { boxScale: 1, boxShiftY: 0 };
-const STRATEGIES = [
-  // Baselines: whole frame only, BlazeFace box as is.
-  { name: 'short-full-frame-raw', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], ...RAW } },
-  { name: 'full-full-frame-raw', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], ...RAW } },
-  { name: 'short-full-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
-  { name: 'full-full-frame', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
-  { name: 'full-full-frame-scale1.2', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], boxScale: 1.2 } },
-  // Tile pyramids.
-  { name: 'short-tiles-1-2', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'short-tiles-1-2-3', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
-  { name: 'full-tiles-1-2', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'full-tiles-1-2-3', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
-  { name: 'full-tiles-1-2-raw', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2], ...RAW } },
-  { name: 'short-tiles-1-2-3-s0.7', model: 'short', minScore: 0.7, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
-  { name: 'short-tiles-1-2-s0.6', model: 'short', minScore: 0.6, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'short-tiles-1-2-s0.65', model: 'short', minScore: 0.65, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'video640-short-1+2x2-s0.6', model: 'short', minScore: 0.6, mode: 'video', frame: [640, 480], tuning: {} },
-  { name: 'short-tiles-1-2-s0.7', model: 'short', minScore: 0.7, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'full-tiles-1-2-s0.4', model: 'full', minScore: 0.4, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'full-tiles-1-2-s0.6', model: 'full', minScore: 0.6, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  // Live video: 640x480 / 1280x720 frame, whole frame + rotating tiles.
-  { name: 'video640-short-1+2x2', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
-  { name: 'video640-full-1', model: 'full', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: { videoLevels: [1] } },
-  { name: 'video640-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
-  { name: 'video1280-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: {} },
-  { name: 'video1280-short-1+2x2+3x3', model: 'short', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: { videoLevels: [1, 2, 3], videoTilesPerFrame: 3 } },
+const LEVELS = { imagePyramid: null };
+const pyr = (o) => ({ imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160, ...o } });
+export const STRATEGIES = [
+  // Before issue 10: fixed levels (whole frame, + 2x2 tiles), app default min score 0.6.
+  { name: 'short-whole-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...LEVELS, imageLevels: [1] } },
+  { name: 'full-whole-frame', model: 'full', minScore: 0.5, mode: 'image', tuning: { ...LEVELS, imageLevels: [1] } },
+  { name: 'short-levels-1-2-s0.6 (old default)', model: 'short', minScore: 0.6, mode: 'image', tuning: { ...LEVELS, imageLevels: [1, 2], dropEdgeBoxes: false } },
+  { name: 'short-levels-1-2-3-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...LEVELS, imageLevels: [1, 2, 3], dropEdgeBoxes: false } },
+  // Scale pyramid (src/detect/scalePlan.ts).
+  { name: 'short-pyr-k5-f2-s0.6', model: 'short', minScore: 0.6, mode: 'image', tuning: pyr({}) },
+  { name: 'short-pyr-k5-f2-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({}) },
+  { name: 'short-pyr-k5-f2-s0.5-keepedges', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...pyr({}), dropEdgeBoxes: false } },
+  { name: 'short-pyr-k5-f2-s0.5-hq', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...pyr({}), smoothing: 'high' } },
+  { name: 'short-pyr-k4-f2-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({ kMax: 4 }) },
+  { name: 'short-pyr-k5-f1.6-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({ factor: 1.6 }) },
+  { name: 'short-pyr-k6-f2-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({ kMax: 6 }) },
+  { name: 'short-pyr-k5-f2-s0.5-single0.6', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...pyr({}), singleMinScore: 0.6 } },
+  { name: 'short-pyr-k5-f2-s0.5-single0.7', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...pyr({}), singleMinScore: 0.7 } },
+  { name: 'short-pyr-k5-f2-s0.4-single0.6', model: 'short', minScore: 0.4, mode: 'image', tuning: { ...pyr({}), singleMinScore: 0.6 } },
+  { name: 'short-pyr-k5-f2-s0.4-single0.7', model: 'short', minScore: 0.4, mode: 'image', tuning: { ...pyr({}), singleMinScore: 0.7 } },
+  { name: 'short-pyr-k6-f2-s0.4-single0.6', model: 'short', minScore: 0.4, mode: 'image', tuning: { ...pyr({ kMax: 6 }), singleMinScore: 0.6 } },
+  { name: 'short-pyr-k5-f1.6-s0.4-single0.6', model: 'short', minScore: 0.4, mode: 'image', tuning: { ...pyr({ factor: 1.6 }), singleMinScore: 0.6 } },
+  { name: 'full-pyr-k8-f2.5-s0.5', model: 'full', minScore: 0.5, mode: 'image', tuning: pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }) },
+  { name: 'full-pyr-k8-f2.5-s0.4', model: 'full', minScore: 0.4, mode: 'image', tuning: pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }) },
+  // Live video: the photo letterboxed into a 640x480 / 1280x720 frame, 8 frames, boxes of the last one.
+  { name: 'video640-short-levels-1+2 (old default)', model: 'short', minScore: 0.6, mode: 'video', frame: [640, 480], tuning: { dropEdgeBoxes: false } },
+  { name: 'video640-short-pyr-min40-4/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: { videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 }, videoTilesPerFrame: 4 } },
+  { name: 'video640-short-pyr-min48-3/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: { videoPyramid: { minFace: 48, kMax: 5, factor: 2, maxRegions: 40 }, videoTilesPerFrame: 3 } },
+  { name: 'video1280-short-pyr-min48-4/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: { videoPyramid: { minFace: 48, kMax: 5, factor: 2, maxRegions: 60 }, videoTilesPerFrame: 4 } },
 ];
 
-function iou(a, b) {
-  const ix = Math.min(a.x + a.w, b[0] + b[2]) - Math.max(a.x, b[0]);
-  const iy = Math.min(a.y + a.h, b[1] + b[3]) - Math.max(a.y, b[1]);
-  if (ix <= 0 || iy <= 0) return 0;
-  return (ix * iy) / (a.w * a.h + b[2] * b[3] - ix * iy);
-}
-
-function score(annotations, results) {
-  const byFile = new Map(annotations.images.map((im) => [im.file, im]));
-  const classes = {};
-  let found = 0, total = 0, fp = 0, ms = 0;
-  const fits = [];
+function score(images, results) {
+  const byFile = new Map(images.map((im) => [im.file, im]));
+  const cell = () => ({ found: 0, total: 0 });
+  const all = cell();
+  const classes = Object.fromEntries(CLASSES.map((c) => [c, cell()]));
+  const buckets = BUCKETS.map(cell);
+  let unmatched = 0, ms = 0, maxMs = 0;
   for (const r of results) {
     const objects = byFile.get(r.file).objects;
-    const taken = new Set();
-    for (const d of [...r.boxes].sort((a, b) => b.score - a.score)) {
-      let best = -1, bestIou = MATCH_IOU;
-      objects.forEach((o, i) => {
-        const v = iou(d, o.bbox);
-        if (!taken.has(i) && v >= bestIou) [best, bestIou] = [i, v];
-      });
-      if (best < 0) fp++;
-      else {
-        taken.add(best);
-        const [x, y, w, h] = objects[best].bbox;
-        fits.push({ sw: w / d.w, sh: h / d.h, dy: (y + h / 2 - (d.y + d.h / 2)) / d.h, dx: (x + w / 2 - (d.x + d.w / 2)) / d.w });
-      }
-    }
+    const faces = r.boxes.map((b) => ({ box: [b.x, b.y, b.w, b.h] }));
+    const matched = matchFaces(objects, faces);
+    unmatched += faces.length - matched.filter(Boolean).length;
     objects.forEach((o, i) => {
-      if (Math.min(o.bbox[2], o.bbox[3]) < MIN_FACE) return;
-      const c = (classes[o.class] ??= { found: 0, total: 0 });
-      c.total++, total++;
-      if (taken.has(i)) c.found++, found++;
+      const side = Math.min(o.bbox[2], o.bbox[3]);
+      if (side < MIN_FACE) return;
+      const cells = [all, (classes[o.class] ??= cell()), buckets[BUCKETS.findIndex(([a, b]) => side >= a && side < b)]];
+      for (const c of cells) c.total++, (c.found += matched[i] ? 1 : 0);
     });
     ms += r.ms;
+    maxMs = Math.max(maxMs, r.ms);
   }
-  const median = (k) => {
-    const v = fits.map((f) => f[k]).sort((a, b) => a - b);
-    return v.length ? v[v.length >> 1] : NaN;
-  };
-  return { found, total, classes, fpPerImage: fp / results.length, ms: ms / results.length, fit: { sw: median('sw'), sh: median('sh'), dx: median('dx'), dy: median('dy') } };
+  return { all, classes, buckets, unmatchedPerPhoto: unmatched / results.length, ms: ms / results.length, maxMs };
 }
 
-const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : '-');
-const annotations = JSON.parse(await readFile(resolve(scenes, 'annotations.json'), 'utf8'));
-const files = annotations.images.map((im) => im.file);
-
-process.env.DETECT_EVAL_SCENES = scenes;
-process.env.DETECT_EVAL_PORT = String(port);
-const server = await createServer({ configFile: resolve(here, 'vite.config.ts') });
-await server.listen();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const rows = [];
-try {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(`http://localhost:${port}/`);
-  await page.waitForFunction(() => 'detectEval' in window, null, { timeout: 60_000 });
-  for (const s of STRATEGIES.filter((s) => !only || only.includes(s.name))) {
-    const results = await page.evaluate((req) => window.detectEval.run(req), { ...s, files });
-    const m = score(annotations, results);
-    const perClass = Object.entries(m.classes).map(([c, v]) => `${c} ${pct(v.found, v.total)} (${v.found}/${v.total})`).join(', ');
-    const row = `| ${s.name} | ${pct(m.found, m.total)} (${m.found}/${m.total}) | ${perClass} | ${m.fpPerImage.toFixed(2)} | ${m.ms.toFixed(1)} | ${m.fit.sw.toFixed(2)} / ${m.fit.sh.toFixed(2)} / ${m.fit.dy.toFixed(2)} |`;
+const pct = (c) => (c.total ? `${((100 * c.found) / c.total).toFixed(1)} %` : '-');
+const frac = (c) => `${pct(c)} (${c.found}/${c.total})`;
+const { dir, images } = await loadSet(values.set, { every: Number(values.every) });
+const only = values.only?.split(',');
+const header = [
+  `| strategy | found >= 40 px | ${CLASSES.join(' | ')} | ${BUCKETS.map(bucketName).join(' | ')} | unmatched / photo | ms / photo (frame), mean / max |`,
+  `|---|---|${CLASSES.map(() => '---|').join('')}${BUCKETS.map(() => '---|').join('')}---|---|`,
+];
+console.log(`${values.set}${values.every !== '1' ? ` (every ${values.every}th photo)` : ''}: ${images.length} photos\n${header.join('\n')}`);
+const rows = await withEvalPage(dir, Number(values.port), async (page) => {
+  const out = [];
+  for (const s of STRATEGIES.filter((s) => !only || only.some((o) => s.name.startsWith(o)))) {
+    const results = await page.evaluate((req) => window.detectEval.run(req), { ...s, files: images.map((im) => im.file) });
+    const m = score(images, results);
+    const row = `| ${s.name} | ${frac(m.all)} | ${CLASSES.map((c) => frac(m.classes[c])).join(' | ')} | ${m.buckets.map(frac).join(' | ')} | ${m.unmatchedPerPhoto.toFixed(2)} | ${m.ms.toFixed(0)} / ${m.maxMs.toFixed(0)} |`;
     console.log(row);
-    rows.push(row);
+    out.push(row);
   }
-} finally {
-  await browser.close();
-  await server.close();
+  return out;
+});
+if (values.write) {
+  const file = resolve(here, 'RESULTS.md');
+  const text = await readFile(file, 'utf8');
+  const cmd = `node tests/detect-eval/run.mjs --set ${values.set}${values.every !== '1' ? ` --every ${values.every}` : ''}${values.only ? ` --only ${values.only}` : ''}`;
+  await writeFile(file, `${text.trimEnd()}\n\n### ${values.set}, ${images.length} photos (${new Date().toISOString().slice(0, 10)})\n\n\`${cmd}\`\n\n${[...header, ...rows].join('\n')}\n`);
 }
-const table = [
-  '| strategy | recall >= 40 px | per class | FP / image | ms / image (frame) | matched gt/det w, h, dy |',
-  '|---|---|---|---|---|---|',
-  ...rows,
-].join('\n');
-if (write) await writeFile(resolve(here, 'RESULTS.md'), `# Detection eval results\n\n${table}\n`);
