@@ -10,12 +10,14 @@ export const DATA = process.env.MASKGATE_DATA ?? '/work/shared/data';
 
 /**
  * Loads an annotated set. `name` is detect | scenes | scenes-real or a folder. `every` keeps every n-th photo
- * (sorted by file name) so a fixed subset of data/detect can be used on a slow machine.
+ * (sorted by file name) so a fixed subset of data/detect can be used on a slow machine; `source` keeps one source
+ * (kaggle_andrewmvd, ilc2021).
  */
-export async function loadSet(name, { every = 1 } = {}) {
+export async function loadSet(name, { every = 1, source } = {}) {
   const dir = ['detect', 'scenes', 'scenes-real'].includes(name) ? resolve(DATA, name) : resolve(name);
   const annotations = JSON.parse(await readFile(resolve(dir, 'annotations.json'), 'utf8'));
-  const images = [...annotations.images].sort((a, b) => (a.file < b.file ? -1 : 1)).filter((_, i) => i % every === 0);
+  const images = [...annotations.images].sort((a, b) => (a.file < b.file ? -1 : 1)).filter((im) => !source || im.source === source)
+    .filter((_, i) => i % every === 0);
   return { dir, images };
 }
 

@@ -3,11 +3,14 @@ import { createFaceFinder, type DetectorModel, type DetectorTuning, type FaceBox
 
 export interface EvalRequest {
   model: DetectorModel;
-  minScore: number;
+  /** Omitted: the app's default. */
+  minScore?: number;
   tuning: Partial<DetectorTuning>;
   mode: 'image' | 'video';
   /** Video mode: camera frame size the photo is letterboxed into. */
   frame?: [number, number];
+  /** Video mode: consecutive frames fed per photo (enough for every rotating tile to run once). */
+  frames?: number;
   files: string[];
 }
 export interface EvalImageResult {
@@ -28,7 +31,7 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
     model: req.model,
     wasmBaseUrl: '/mp-wasm',
     modelUrl: `/models/face_detection_${req.model === 'short' ? 'short' : 'full'}_range.tflite`,
-    minScore: req.minScore,
+    ...(req.minScore !== undefined ? { minScore: req.minScore } : {}),
     tuning: req.tuning,
   });
   const results: EvalImageResult[] = [];
@@ -51,7 +54,7 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
       const scale = Math.min(fw / img.naturalWidth, fh / img.naturalHeight);
       canvas.getContext('2d')!.drawImage(img, 0, 0, img.naturalWidth * scale, img.naturalHeight * scale);
       const video = Object.assign(canvas, { videoWidth: fw, videoHeight: fh }) as unknown as HTMLVideoElement;
-      const frames = 8;
+      const frames = req.frames ?? 8;
       let boxes: FaceBox[] = [];
       const t0 = performance.now();
       for (let f = 0; f < frames; f++) boxes = finder.detectVideo(video, results.length * 1000 + f * 33);

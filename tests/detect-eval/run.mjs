@@ -8,7 +8,8 @@
  * tests/e2e/sceneEval.mjs). Recall counts annotated faces whose shorter side is >= 40 px, also per class and per
  * size bucket (shorter side 40-59, 60-99, 100-199, >= 200 px). "unmatched / photo": detections matching no
  * annotated face (of any size). ms: detection time per photo (video rows: per frame). --every N keeps every N-th
- * photo (sorted by name). --write adds the table to RESULTS.md under a heading naming the set.
+ * photo (sorted by name). --write adds the table to RESULTS.md under a heading naming the set. --dump FILE writes,
+ * per strategy and photo, which annotated faces >= 40 px were found (used to pick the CI fixtures).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '5301' },
     only: { type: 'string' },
     write: { type: 'boolean', default: false },
+    dump: { type: 'string' },
+    source: { type: 'string' },
   },
 });
 const MIN_FACE = 40;
@@ -33,8 +36,8 @@ const bucketName = ([a, b]) => (b === Infinity ? `>=${a}` : `${a}-${b - 1}`);
 const CLASSES = ['correct', 'incorrect', 'none'];
 
 const RAW = { boxScale: 1, boxShiftY: 0 };
-const LEVELS = { imagePyramid: null };
-const pyr = (o) => ({ imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160, ...o } });
+const LEVELS = { imagePyramid: null, singleMinScore: 0 };
+const pyr = (o) => ({ imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160, ...o }, singleMinScore: 0 });
 export const STRATEGIES = [
   // Before issue 10: fixed levels (whole frame, + 2x2 tiles), app default min score 0.6.
   { name: 'short-whole-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...LEVELS, imageLevels: [1] } },
@@ -57,11 +60,18 @@ export const STRATEGIES = [
   { name: 'short-pyr-k5-f1.6-s0.4-single0.6', model: 'short', minScore: 0.4, mode: 'image', tuning: { ...pyr({ factor: 1.6 }), singleMinScore: 0.6 } },
   { name: 'full-pyr-k8-f2.5-s0.5', model: 'full', minScore: 0.5, mode: 'image', tuning: pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }) },
   { name: 'full-pyr-k8-f2.5-s0.4', model: 'full', minScore: 0.4, mode: 'image', tuning: pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }) },
+  { name: 'full-pyr-k8-f2.5-s0.4-single0.5', model: 'full', minScore: 0.4, mode: 'image', tuning: { ...pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }), singleMinScore: 0.5 } },
+  // The app's defaults (DEFAULT_TUNING, MODEL_TUNING, DEFAULT_MIN_SCORE in src/detect/faceDetector.ts).
+  { name: 'short-default', model: 'short', mode: 'image', tuning: {} },
+  { name: 'full-default', model: 'full', mode: 'image', tuning: {} },
   // Live video: the photo letterboxed into a 640x480 / 1280x720 frame, 8 frames, boxes of the last one.
-  { name: 'video640-short-levels-1+2 (old default)', model: 'short', minScore: 0.6, mode: 'video', frame: [640, 480], tuning: { dropEdgeBoxes: false } },
-  { name: 'video640-short-pyr-min40-4/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: { videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 }, videoTilesPerFrame: 4 } },
-  { name: 'video640-short-pyr-min48-3/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: { videoPyramid: { minFace: 48, kMax: 5, factor: 2, maxRegions: 40 }, videoTilesPerFrame: 3 } },
-  { name: 'video1280-short-pyr-min48-4/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: { videoPyramid: { minFace: 48, kMax: 5, factor: 2, maxRegions: 60 }, videoTilesPerFrame: 4 } },
+  { name: 'video640-short-levels-1+2 (old default)', model: 'short', minScore: 0.6, mode: 'video', frame: [640, 480], tuning: { videoPyramid: null, videoTilesPerFrame: 2, videoTileMaxAgeMs: 500, dropEdgeBoxes: false, singleMinScore: 0 } },
+  { name: 'video640-default', model: 'short', mode: 'video', frame: [640, 480], frames: 12, tuning: {} },
+  { name: 'video1280-default', model: 'short', mode: 'video', frame: [1280, 720], frames: 12, tuning: {} },
+  { name: 'video640-short-pyr-min40-4/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], frames: 12, tuning: { videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 }, videoTilesPerFrame: 4, videoTileMaxAgeMs: 700 } },
+  { name: 'video640-short-pyr-min40-4/frame-single0.6', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], frames: 12, tuning: { videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 }, videoTilesPerFrame: 4, videoTileMaxAgeMs: 700, singleMinScore: 0.6 } },
+  { name: 'video640-short-pyr-min48-3/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], frames: 12, tuning: { videoPyramid: { minFace: 48, kMax: 5, factor: 2, maxRegions: 40 }, videoTilesPerFrame: 3, videoTileMaxAgeMs: 700 } },
+  { name: 'video1280-short-pyr-min48-4/frame', model: 'short', minScore: 0.5, mode: 'video', frame: [1280, 720], frames: 16, tuning: { videoPyramid: { minFace: 54, kMax: 5, factor: 2, maxRegions: 60 }, videoTilesPerFrame: 4, videoTileMaxAgeMs: 700 } },
 ];
 
 function score(images, results) {
@@ -71,11 +81,13 @@ function score(images, results) {
   const classes = Object.fromEntries(CLASSES.map((c) => [c, cell()]));
   const buckets = BUCKETS.map(cell);
   let unmatched = 0, ms = 0, maxMs = 0;
+  const perPhoto = {};
   for (const r of results) {
     const objects = byFile.get(r.file).objects;
     const faces = r.boxes.map((b) => ({ box: [b.x, b.y, b.w, b.h] }));
     const matched = matchFaces(objects, faces);
     unmatched += faces.length - matched.filter(Boolean).length;
+    perPhoto[r.file] = { unmatched: faces.length - matched.filter(Boolean).length, found: objects.map((o, i) => (Math.min(o.bbox[2], o.bbox[3]) >= MIN_FACE ? Boolean(matched[i]) : null)) };
     objects.forEach((o, i) => {
       const side = Math.min(o.bbox[2], o.bbox[3]);
       if (side < MIN_FACE) return;
@@ -85,32 +97,35 @@ function score(images, results) {
     ms += r.ms;
     maxMs = Math.max(maxMs, r.ms);
   }
-  return { all, classes, buckets, unmatchedPerPhoto: unmatched / results.length, ms: ms / results.length, maxMs };
+  return { perPhoto, all, classes, buckets, unmatchedPerPhoto: unmatched / results.length, ms: ms / results.length, maxMs };
 }
 
 const pct = (c) => (c.total ? `${((100 * c.found) / c.total).toFixed(1)} %` : '-');
 const frac = (c) => `${pct(c)} (${c.found}/${c.total})`;
-const { dir, images } = await loadSet(values.set, { every: Number(values.every) });
+const { dir, images } = await loadSet(values.set, { every: Number(values.every), source: values.source });
 const only = values.only?.split(',');
 const header = [
   `| strategy | found >= 40 px | ${CLASSES.join(' | ')} | ${BUCKETS.map(bucketName).join(' | ')} | unmatched / photo | ms / photo (frame), mean / max |`,
   `|---|---|${CLASSES.map(() => '---|').join('')}${BUCKETS.map(() => '---|').join('')}---|---|`,
 ];
-console.log(`${values.set}${values.every !== '1' ? ` (every ${values.every}th photo)` : ''}: ${images.length} photos\n${header.join('\n')}`);
+console.log(`${values.set}${values.source ? ` (${values.source})` : ''}${values.every !== '1' ? ` (every ${values.every}th photo)` : ''}: ${images.length} photos\n${header.join('\n')}`);
 const rows = await withEvalPage(dir, Number(values.port), async (page) => {
   const out = [];
+  const dump = {};
   for (const s of STRATEGIES.filter((s) => !only || only.some((o) => s.name.startsWith(o)))) {
     const results = await page.evaluate((req) => window.detectEval.run(req), { ...s, files: images.map((im) => im.file) });
     const m = score(images, results);
     const row = `| ${s.name} | ${frac(m.all)} | ${CLASSES.map((c) => frac(m.classes[c])).join(' | ')} | ${m.buckets.map(frac).join(' | ')} | ${m.unmatchedPerPhoto.toFixed(2)} | ${m.ms.toFixed(0)} / ${m.maxMs.toFixed(0)} |`;
     console.log(row);
     out.push(row);
+    dump[s.name] = m.perPhoto;
+    if (values.dump) await writeFile(values.dump, JSON.stringify(dump));
   }
   return out;
 });
 if (values.write) {
   const file = resolve(here, 'RESULTS.md');
   const text = await readFile(file, 'utf8');
-  const cmd = `node tests/detect-eval/run.mjs --set ${values.set}${values.every !== '1' ? ` --every ${values.every}` : ''}${values.only ? ` --only ${values.only}` : ''}`;
+  const cmd = `node tests/detect-eval/run.mjs --set ${values.set}${values.source ? ` --source ${values.source}` : ''}${values.every !== '1' ? ` --every ${values.every}` : ''}${values.only ? ` --only ${values.only}` : ''}`;
   await writeFile(file, `${text.trimEnd()}\n\n### ${values.set}, ${images.length} photos (${new Date().toISOString().slice(0, 10)})\n\n\`${cmd}\`\n\n${[...header, ...rows].join('\n')}\n`);
 }
