@@ -31,6 +31,16 @@ export interface FaceDetectorOptions {
   delegate?: 'CPU' | 'GPU';
   /** Overrides of the scan plans (used by tests/detect-eval). */
   tuning?: Partial<DetectorTuning>;
+  /**
+   * Photos only: a second model run over the same photo (with its own plan and scores, `tuning` overriding its
+   * defaults), its boxes merged with the first model's before NMS. The two BlazeFace models miss different faces.
+   */
+  photoCompanion?: { model: DetectorModel; modelUrl: string; tuning?: Partial<DetectorTuning> };
+}
+
+/** A detection before the final merge, with the score it needs if no other region saw the face. */
+interface RawBox extends FaceBox {
+  single: number;
 }
 export interface FaceFinder {
   detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[];
@@ -57,6 +67,11 @@ export interface DetectorTuning {
    * regions need only the finder's min score. Most false detections show up in a single region.
    */
   singleMinScore: number;
+  /**
+   * Scale regions down from an image pyramid of successive halvings (each a 2x2 average) rather than straight from
+   * the source: a 1280 px photo scaled to a 128 px input in one bilinear step aliases (it samples 1 pixel in 10).
+   */
+  prefilter: boolean;
   /** Canvas resampling used to scale regions to the model input. */
   smoothing: ImageSmoothingQuality;
   /** Tiles (besides the whole frame) run per video frame. */
@@ -87,6 +102,7 @@ export const DEFAULT_TUNING: DetectorTuning = {
   videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 },
   dropEdgeBoxes: true,
   singleMinScore: 0.6,
+  prefilter: false,
   smoothing: 'low',
   imageLevels: [1, 2],
   videoLevels: [1, 2],
@@ -106,6 +122,9 @@ export const MODEL_TUNING: Record<DetectorModel, Partial<DetectorTuning>> = {
   // Full range scores faces lower (tests/detect-eval/probe.mjs), so its one-region floor is lower too.
   full: { imagePyramid: { minFace: 40, kMax: 8, factor: 2.5, maxRegions: 100 }, singleMinScore: 0.5 },
 };
+
+/** Full range as the short-range finder's photo companion: one pass over the whole photo (its pyramid added nothing more). */
+export const PHOTO_COMPANION_TUNING: Partial<DetectorTuning> = { imagePyramid: null, imageLevels: [1] };
 
 interface ModelSpec {
   inputSize: number;
@@ -140,16 +159,16 @@ export function weightedNms(boxes: FaceBox[], iouThreshold: number): FaceBox[] {
   return weightedNmsWithSupport(boxes, iouThreshold).map((c) => c.box);
 }
 
-/** weightedNms that also says how many input boxes each output box merged. */
-export function weightedNmsWithSupport(boxes: FaceBox[], iouThreshold: number): { box: FaceBox; support: number }[] {
+/** weightedNms that also says how many input boxes each output box merged, and which had the top score. */
+export function weightedNmsWithSupport<T extends FaceBox>(boxes: T[], iouThreshold: number): { box: FaceBox; support: number; top: T }[] {
   const rest = [...boxes].sort((a, b) => b.score - a.score);
-  const out: { box: FaceBox; support: number }[] = [];
+  const out: { box: FaceBox; support: number; top: T }[] = [];
   while (rest.length > 0) {
     const top = rest[0]!;
     const cluster = rest.filter((b) => iou(top, b) > iouThreshold);
     const total = cluster.reduce((s, b) => s + b.score, 0);
     const mean = (f: (b: FaceBox) => number) => cluster.reduce((s, b) => s + f(b) * b.score, 0) / total;
-    out.push({ box: { x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score }, support: cluster.length });
+    out.push({ box: { x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score }, support: cluster.length, top });
     for (const b of cluster) rest.splice(rest.indexOf(b), 1);
   }
   return out;
@@ -172,6 +191,12 @@ export function tileRegions(width: number, height: number, level: number, overla
   return out;
 }
 
+/** A pyramid level: the image scaled by s. */
+interface Scaled {
+  img: CanvasImageSource;
+  s: number;
+}
+
 type Source = CanvasImageSource & ({ width: number; height: number } | { videoWidth: number; videoHeight: number });
 
 function sourceSize(src: Source): { width: number; height: number } {
@@ -184,6 +209,10 @@ class TiledFaceFinder implements FaceFinder {
   /** Video: latest detections per rotating tile, with the frame time they came from. */
   private tileCache = new Map<string, { at: number; boxes: FaceBox[] }>();
   private nextTile = 0;
+  /** Photos: second model whose raw detections join this one's before the final merge. */
+  private companion: TiledFaceFinder | undefined;
+  /** Reused canvases of the halvings pyramid. */
+  private readonly halvings: HTMLCanvasElement[] = [];
 
   constructor(
     private readonly embedder: ImageEmbedder,
@@ -199,13 +228,33 @@ class TiledFaceFinder implements FaceFinder {
   }
 
   /** Runs the model on one region (letterboxed to the square input, top-left aligned) and returns boxes in source pixels. */
-  private runRegion(src: CanvasImageSource, r: Region, frame?: { width: number; height: number }): FaceBox[] {
+  /** The source and its successive halvings down to about the model input size (largest first). */
+  private pyramid(src: CanvasImageSource, width: number, height: number): Scaled[] {
+    const out: Scaled[] = [{ img: src, s: 1 }];
+    if (!this.tuning.prefilter) return out;
+    let [w, h] = [width, height];
+    for (let i = 0; Math.max(w, h) / 2 >= this.spec.inputSize; i++) {
+      const prev = out[out.length - 1]!;
+      [w, h] = [Math.ceil(w / 2), Math.ceil(h / 2)];
+      const c = (this.halvings[i] ??= document.createElement('canvas'));
+      if (c.width !== w || c.height !== h) [c.width, c.height] = [w, h];
+      const ctx = c.getContext('2d');
+      if (!ctx) throw new Error('2D canvas is not available');
+      ctx.drawImage(prev.img, 0, 0, w, h);
+      out.push({ img: c, s: w / width });
+    }
+    return out;
+  }
+
+  private runRegion(levels: Scaled[], r: Region, frame?: { width: number; height: number }): FaceBox[] {
     const size = this.spec.inputSize;
     const scale = size / Math.max(r.w, r.h);
+    // The smallest pyramid level that is still at least as large as the region's scale.
+    const from = levels.reduce((best, l) => (l.s >= scale && l.s < best.s ? l : best), levels[0]!);
     this.ctx.imageSmoothingQuality = this.tuning.smoothing;
     this.ctx.fillStyle = '#000';
     this.ctx.fillRect(0, 0, size, size);
-    this.ctx.drawImage(src, r.x, r.y, r.w, r.h, 0, 0, r.w * scale, r.h * scale);
+    this.ctx.drawImage(from.img, r.x * from.s, r.y * from.s, r.w * from.s, r.h * from.s, 0, 0, r.w * scale, r.h * scale);
     const [regressors, scores] = this.embedder.embed(this.canvas).embeddings.map((e) => e.floatEmbedding ?? []);
     if (!regressors || !scores) throw new Error('face model returned no tensors');
     const anchors = this.spec.anchors;
@@ -243,10 +292,9 @@ class TiledFaceFinder implements FaceFinder {
   }
 
   /** Scales boxes from BlazeFace's face extent to the head box used for crops and clamps them to the frame. */
-  private finish(boxes: FaceBox[], width: number, height: number): FaceBox[] {
+  private finish(boxes: RawBox[], width: number, height: number): FaceBox[] {
     const { boxScale, boxShiftY } = this.tuning;
-    const { singleMinScore } = this.tuning;
-    const kept = weightedNmsWithSupport(boxes, this.tuning.nmsIou).filter((c) => c.support >= 2 || c.box.score >= singleMinScore);
+    const kept = weightedNmsWithSupport(boxes, this.tuning.nmsIou).filter((c) => c.support >= 2 || c.top.score >= c.top.single);
     return kept.map(({ box: b }) => {
       const cx = b.x + b.w / 2;
       const cy = b.y + b.h / 2 + boxShiftY * b.h;
@@ -265,10 +313,22 @@ class TiledFaceFinder implements FaceFinder {
     return imageLevels.flatMap((l) => tileRegions(width, height, l, overlap).map((r) => ({ ...r, level: -l, whole: l <= 1 })));
   }
 
-  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[] {
+  /** Photo detections of this model over its plan, before the final merge. */
+  rawImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): RawBox[] {
     const frame = sourceSize(src);
     const regions = this.imageRegions(frame.width, frame.height);
-    return this.finish(regions.flatMap((r) => this.runRegion(src, r, frame)), frame.width, frame.height);
+    const levels = this.pyramid(src, frame.width, frame.height);
+    return this.tagged(regions.flatMap((r) => this.runRegion(levels, r, frame)));
+  }
+
+  private tagged(boxes: FaceBox[]): RawBox[] {
+    return boxes.map((b) => ({ ...b, single: this.tuning.singleMinScore }));
+  }
+
+  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): FaceBox[] {
+    const frame = sourceSize(src);
+    const raw = [...this.rawImage(src), ...(this.companion?.rawImage(src) ?? [])];
+    return this.finish(raw, frame.width, frame.height);
   }
 
   /**
@@ -282,7 +342,8 @@ class TiledFaceFinder implements FaceFinder {
     const { videoLevels, videoPyramid, videoTilesPerFrame, overlap } = this.tuning;
     const frame = { width, height };
     const wholeFrame = videoPyramid !== null || videoLevels.includes(1);
-    const full = wholeFrame ? this.runRegion(video, { x: 0, y: 0, w: width, h: height }, frame) : [];
+    const levels = this.pyramid(video, width, height);
+    const full = wholeFrame ? this.runRegion(levels, { x: 0, y: 0, w: width, h: height }, frame) : [];
     const tiles = videoPyramid
       ? scalePlan(width, height, videoPyramid).filter((r) => !r.whole)
       : videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
@@ -290,26 +351,58 @@ class TiledFaceFinder implements FaceFinder {
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
     for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
-      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, { at: timestampMs, boxes: this.runRegion(video, t, frame) });
+      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, { at: timestampMs, boxes: this.runRegion(levels, t, frame) });
     }
     const fresh = [...this.tileCache.values()].filter((c) => timestampMs - c.at <= this.tuning.videoTileMaxAgeMs);
     const cached = fresh.flatMap((c) => c.boxes);
-    return this.finish([...full, ...cached], width, height);
+    return this.finish(this.tagged([...full, ...cached]), width, height);
+  }
+
+  withCompanion(companion: TiledFaceFinder | undefined): this {
+    this.companion = companion;
+    return this;
   }
 
   close(): void {
     this.embedder.close();
+    this.companion?.close();
     this.tileCache.clear();
   }
 }
 
-export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFinder> {
-  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+async function createTiled(
+  fileset: Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>>,
+  model: DetectorModel,
+  modelUrl: string,
+  o: FaceDetectorOptions,
+  tuning: Partial<DetectorTuning> | undefined,
+  minScore: number | undefined,
+): Promise<TiledFaceFinder> {
   const embedder = await ImageEmbedder.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: o.modelUrl, delegate: o.delegate ?? 'CPU' },
+    baseOptions: { modelAssetPath: modelUrl, delegate: o.delegate ?? 'CPU' },
     runningMode: 'IMAGE',
     l2Normalize: false,
     quantize: false,
   });
-  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? MODEL_MIN_SCORE[o.model], { ...DEFAULT_TUNING, ...MODEL_TUNING[o.model], ...o.tuning });
+  const t = { ...DEFAULT_TUNING, ...MODEL_TUNING[model], ...tuning };
+  return new TiledFaceFinder(embedder, MODELS[model](), minScore ?? MODEL_MIN_SCORE[model], t);
+}
+
+export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFinder> {
+  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  const c = o.photoCompanion;
+  const [companion, main] = await Promise.allSettled([
+    c ? createTiled(fileset, c.model, c.modelUrl, o, c.tuning, undefined) : Promise.resolve(undefined),
+    createTiled(fileset, o.model, o.modelUrl, o, o.tuning, o.minScore),
+  ]);
+  if (main.status === 'rejected') {
+    if (companion.status === 'fulfilled') companion.value?.close();
+    throw main.reason;
+  }
+  if (companion.status === 'rejected') {
+    main.value.close();
+    const why = companion.reason instanceof Error ? companion.reason.message : String(companion.reason);
+    throw new Error(`its photo companion model ${c?.modelUrl.split('/').pop() ?? ''} failed to load: ${why}`);
+  }
+  return main.value.withCompanion(companion.value);
 }

@@ -9,6 +9,10 @@ export interface EvalRequest {
   mode: 'image' | 'video';
   /** Video mode: camera frame size the photo is letterboxed into. */
   frame?: [number, number];
+  /** Image mode: a second model merged in (FaceDetectorOptions.photoCompanion). */
+  companion?: { model: DetectorModel; tuning?: Partial<DetectorTuning> };
+  /** Image mode: photo enlarged by this factor first (simulates larger photos of the same scenes); boxes mapped back. */
+  upscale?: number;
   /** Video mode: consecutive frames fed per photo (enough for every rotating tile to run once). */
   frames?: number;
   files: string[];
@@ -33,6 +37,7 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
     modelUrl: `/models/face_detection_${req.model === 'short' ? 'short' : 'full'}_range.tflite`,
     ...(req.minScore !== undefined ? { minScore: req.minScore } : {}),
     tuning: req.tuning,
+    ...(req.companion ? { photoCompanion: { ...req.companion, modelUrl: `/models/face_detection_${req.companion.model}_range.tflite` } } : {}),
   });
   const results: EvalImageResult[] = [];
   try {
@@ -41,9 +46,20 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
     for (const file of req.files) {
       const img = await loadImage(file);
       if (req.mode === 'image') {
+        const u = req.upscale ?? 1;
+        let src: HTMLImageElement | HTMLCanvasElement = img;
+        if (u !== 1) {
+          src = document.createElement('canvas');
+          src.width = Math.round(img.naturalWidth * u);
+          src.height = Math.round(img.naturalHeight * u);
+          const c = src.getContext('2d')!;
+          c.imageSmoothingQuality = 'high';
+          c.drawImage(img, 0, 0, src.width, src.height);
+        }
         const t0 = performance.now();
-        const boxes = finder.detectImage(img);
-        results.push({ file, boxes, ms: performance.now() - t0 });
+        const boxes = finder.detectImage(src);
+        const ms = performance.now() - t0;
+        results.push({ file, ms, boxes: boxes.map((b) => ({ x: b.x / u, y: b.y / u, w: b.w / u, h: b.h / u, score: b.score })) });
         continue;
       }
       // Video: the photo letterboxed into a camera-sized frame, fed as consecutive frames until every tile ran once.
