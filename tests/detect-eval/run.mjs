@@ -66,10 +66,10 @@ export const STRATEGIES = [
   { name: 'full-default', model: 'full', mode: 'image', tuning: {} },
   { name: 'both-short+full-whole', model: 'short', mode: 'image', tuning: {}, companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1] } } },
   { name: 'both-short+full-pyr', model: 'short', mode: 'image', tuning: {}, companion: { model: 'full' } },
-  { name: 'short-default-noprefilter', model: 'short', mode: 'image', tuning: { prefilter: false } },
+  { name: 'short-default-prefilter', model: 'short', mode: 'image', tuning: { prefilter: true } },
   // Photos enlarged 2x (about the size of real camera photos): downscaling in one bilinear step aliases.
   { name: 'x2-short-default', model: 'short', mode: 'image', upscale: 2, tuning: {} },
-  { name: 'x2-short-default-noprefilter', model: 'short', mode: 'image', upscale: 2, tuning: { prefilter: false } },
+  { name: 'x2-short-default-prefilter', model: 'short', mode: 'image', upscale: 2, tuning: { prefilter: true } },
   { name: 'x2-full-default', model: 'full', mode: 'image', upscale: 2, tuning: {} },
   // Live video: the photo letterboxed into a 640x480 / 1280x720 frame, 8 frames, boxes of the last one.
   { name: 'video640-short-levels-1+2 (old default)', model: 'short', minScore: 0.6, mode: 'video', frame: [640, 480], tuning: { videoPyramid: null, videoTilesPerFrame: 2, videoTileMaxAgeMs: 500, dropEdgeBoxes: false, singleMinScore: 0 } },
