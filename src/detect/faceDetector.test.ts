@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tileRegions, weightedNms } from './faceDetector';
+import { tileRegions, weightedNms, weightedNmsWithSupport } from './faceDetector';
 
 describe('tileRegions', () => {
   it('level 1 is the whole frame', () => {
@@ -29,5 +29,23 @@ describe('weightedNms', () => {
     expect(out[0]!.score).toBe(0.9);
     expect(out[0]!.x).toBeCloseTo(0.25);
     expect(out[1]).toEqual({ x: 50, y: 50, w: 10, h: 10, score: 0.6 });
+  });
+});
+
+describe('weightedNmsWithSupport', () => {
+  it('counts the boxes each cluster merged', () => {
+    const out = weightedNmsWithSupport(
+      [
+        { x: 0, y: 0, w: 10, h: 10, score: 0.55 },
+        { x: 1, y: 0, w: 10, h: 10, score: 0.52 },
+        { x: 0, y: 1, w: 10, h: 10, score: 0.51 },
+        { x: 50, y: 50, w: 10, h: 10, score: 0.58 },
+      ],
+      0.3,
+    );
+    expect(out.map((c) => [c.box.score, c.support])).toEqual([
+      [0.58, 1],
+      [0.55, 3],
+    ]);
   });
 });

@@ -12,6 +12,7 @@
  */
 import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
 import { iou, type Box, type ScoredBox } from '../geometry/box';
+import { scalePlan, type PlannedRegion, type ScalePlanParams } from './scalePlan';
 
 export type DetectorModel = 'short' | 'full';
 export interface FaceDetectorOptions {
@@ -22,6 +23,16 @@ export interface FaceDetectorOptions {
   delegate?: 'CPU' | 'GPU';
   /** Overrides of the scan plans (used by tests/detect-eval). */
   tuning?: Partial<DetectorTuning>;
+  /**
+   * Photos only: a second model run over the same photo (with its own plan and scores, `tuning` overriding its
+   * defaults), its boxes merged with the first model's before NMS. The two BlazeFace models miss different faces.
+   */
+  photoCompanion?: { model: DetectorModel; modelUrl: string; tuning?: Partial<DetectorTuning> };
+}
+
+/** A detection before the final merge, with the score it needs if no other region saw the face. */
+interface RawBox extends ScoredBox {
+  single: number;
 }
 export interface FaceFinder {
   detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[];
@@ -30,15 +41,36 @@ export interface FaceFinder {
 }
 
 export interface DetectorTuning {
-  /** Tile levels for photos: 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
+  /** Photos: scale-aware tile pyramid (src/detect/scalePlan.ts); null = the fixed `imageLevels` instead. */
+  imagePyramid: ScalePlanParams | null;
+  /** Video: pyramid whose whole frame runs every frame and whose tiles rotate; null = `videoLevels`. */
+  videoPyramid: ScalePlanParams | null;
+  /** Fixed tile levels for photos (when imagePyramid is null): 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
   imageLevels: number[];
-  /** Tile levels for video; level 1 runs every frame, the other tiles rotate. */
+  /** Fixed tile levels for video (when videoPyramid is null); level 1 runs every frame, the other tiles rotate. */
   videoLevels: number[];
+  /**
+   * Drop a tile's detections that touch one of its inner edges (an edge not on the frame's border): the face is
+   * cut there, and the pyramid's overlap puts it whole in a neighbouring tile or a coarser level.
+   */
+  dropEdgeBoxes: boolean;
+  /**
+   * A face seen in only one region (one scale, one tile) must score at least this; faces merged from two or more
+   * regions need only the finder's min score. Most false detections show up in a single region.
+   */
+  singleMinScore: number;
+  /**
+   * Scale regions down from an image pyramid of successive halvings (each a 2x2 average) rather than straight from
+   * the source: a 1280 px photo scaled to a 128 px input in one bilinear step aliases (it samples 1 pixel in 10).
+   */
+  prefilter: boolean;
+  /** Canvas resampling used to scale regions to the model input. */
+  smoothing: ImageSmoothingQuality;
   /** Tiles (besides the whole frame) run per video frame. */
   videoTilesPerFrame: number;
   /** Cached tile results older than this are dropped (slow frames must not show stale boxes). */
   videoTileMaxAgeMs: number;
-  /** Fraction by which neighbouring tiles overlap. */
+  /** Fraction by which neighbouring tiles of `imageLevels` / `videoLevels` overlap. */
   overlap: number;
   /** IoU above which detections are merged. */
   nmsIou: number;
@@ -47,15 +79,27 @@ export interface DetectorTuning {
   boxShiftY: number;
 }
 
-/** Chosen on the scenes set (tests/detect-eval/RESULTS.md): 0.6 keeps ~90 % recall of faces >= 40 px at 0.2 false
- * positives per photo; 0.5 finds all of them but with 0.65 false positives per photo. */
-export const DEFAULT_MIN_SCORE = 0.6;
+/**
+ * Chosen on data/detect (every 10th photo; tests/detect-eval/RESULTS.md) with the pyramid: a face merged from
+ * two or more regions needs 0.5, a face seen in one region only needs singleMinScore 0.6. That keeps the recall
+ * of min score 0.5 (95 % of faces >= 40 px) at half its unmatched boxes (0.48 per photo instead of 0.91).
+ */
+export const DEFAULT_MIN_SCORE = 0.5;
+/** Per-model min score when the options give none (full range: 0.4, with singleMinScore 0.5). */
+export const MODEL_MIN_SCORE: Record<DetectorModel, number> = { short: DEFAULT_MIN_SCORE, full: 0.4 };
 
 export const DEFAULT_TUNING: DetectorTuning = {
+  imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160 },
+  // Live: whole frame every frame + 4 pyramid tiles in rotation (640x480: 24 tiles, all refreshed every 6 frames).
+  videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 },
+  dropEdgeBoxes: true,
+  singleMinScore: 0.6,
+  prefilter: false,
+  smoothing: 'low',
   imageLevels: [1, 2],
   videoLevels: [1, 2],
-  videoTilesPerFrame: 2,
-  videoTileMaxAgeMs: 500,
+  videoTilesPerFrame: 4,
+  videoTileMaxAgeMs: 700,
   overlap: 0.25,
   nmsIou: 0.3,
   // Measured on the scenes set: matched head boxes are ~0.93x as wide, ~1.05x as tall and centred
@@ -63,6 +107,16 @@ export const DEFAULT_TUNING: DetectorTuning = {
   boxScale: 1,
   boxShiftY: 0.08,
 };
+
+/** Per-model overrides of DEFAULT_TUNING: the pyramid's ratios follow each model's recall-vs-scale curve. */
+export const MODEL_TUNING: Record<DetectorModel, Partial<DetectorTuning>> = {
+  short: {},
+  // Full range scores faces lower (tests/detect-eval/probe.mjs), so its one-region floor is lower too.
+  full: { imagePyramid: { minFace: 40, kMax: 8, factor: 2.5, maxRegions: 100 }, singleMinScore: 0.5 },
+};
+
+/** Full range as the short-range finder's photo companion: one pass over the whole photo (its pyramid added nothing more). */
+export const PHOTO_COMPANION_TUNING: Partial<DetectorTuning> = { imagePyramid: null, imageLevels: [1] };
 
 interface ModelSpec {
   inputSize: number;
@@ -100,14 +154,26 @@ type Region = Box;
 
 /** MediaPipe's WEIGHTED NMS: each cluster becomes the score-weighted mean box with the top score. */
 export function weightedNms(boxes: ScoredBox[], iouThreshold: number): ScoredBox[] {
+  return weightedNmsWithSupport(boxes, iouThreshold).map((c) => c.box);
+}
+
+/** weightedNms that also says how many input boxes each output box merged, and which had the top score. */
+export function weightedNmsWithSupport<T extends ScoredBox>(
+  boxes: T[],
+  iouThreshold: number,
+): { box: ScoredBox; support: number; top: T }[] {
   const rest = [...boxes].sort((a, b) => b.score - a.score);
-  const out: ScoredBox[] = [];
+  const out: { box: ScoredBox; support: number; top: T }[] = [];
   while (rest.length > 0) {
     const top = rest[0]!;
     const cluster = rest.filter((b) => iou(top, b) > iouThreshold);
     const total = cluster.reduce((s, b) => s + b.score, 0);
     const mean = (f: (b: ScoredBox) => number) => cluster.reduce((s, b) => s + f(b) * b.score, 0) / total;
-    out.push({ x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score });
+    out.push({
+      box: { x: mean((b) => b.x), y: mean((b) => b.y), w: mean((b) => b.w), h: mean((b) => b.h), score: top.score },
+      support: cluster.length,
+      top,
+    });
     for (const b of cluster) rest.splice(rest.indexOf(b), 1);
   }
   return out;
@@ -130,6 +196,12 @@ export function tileRegions(width: number, height: number, level: number, overla
   return out;
 }
 
+/** A pyramid level: the image scaled by s. */
+interface Scaled {
+  img: CanvasImageSource;
+  s: number;
+}
+
 type Source = CanvasImageSource & ({ width: number; height: number } | { videoWidth: number; videoHeight: number });
 
 function sourceSize(src: Source): { width: number; height: number } {
@@ -144,6 +216,10 @@ class TiledFaceFinder implements FaceFinder {
   /** Video: latest detections per rotating tile, with the frame time they came from. */
   private tileCache = new Map<string, { at: number; boxes: ScoredBox[] }>();
   private nextTile = 0;
+  /** Photos: second model whose raw detections join this one's before the final merge. */
+  private companion: TiledFaceFinder | undefined;
+  /** Reused canvases of the halvings pyramid. */
+  private readonly halvings: HTMLCanvasElement[] = [];
 
   constructor(
     private readonly embedder: ImageEmbedder,
@@ -159,12 +235,43 @@ class TiledFaceFinder implements FaceFinder {
   }
 
   /** Runs the model on one region (letterboxed to the square input, top-left aligned) and returns boxes in source pixels. */
-  private runRegion(src: CanvasImageSource, r: Region): ScoredBox[] {
+  /** The source and its successive halvings down to about the model input size (largest first). */
+  private pyramid(src: CanvasImageSource, width: number, height: number): Scaled[] {
+    const out: Scaled[] = [{ img: src, s: 1 }];
+    if (!this.tuning.prefilter) return out;
+    let [w, h] = [width, height];
+    for (let i = 0; Math.max(w, h) / 2 >= this.spec.inputSize; i++) {
+      const prev = out[out.length - 1]!;
+      [w, h] = [Math.ceil(w / 2), Math.ceil(h / 2)];
+      const c = (this.halvings[i] ??= document.createElement('canvas'));
+      if (c.width !== w || c.height !== h) [c.width, c.height] = [w, h];
+      const ctx = c.getContext('2d');
+      if (!ctx) throw new Error('2D canvas is not available');
+      ctx.drawImage(prev.img, 0, 0, w, h);
+      out.push({ img: c, s: w / width });
+    }
+    return out;
+  }
+
+  private runRegion(levels: Scaled[], r: Region, frame?: { width: number; height: number }): ScoredBox[] {
     const size = this.spec.inputSize;
     const scale = size / Math.max(r.w, r.h);
+    // The smallest pyramid level that is still at least as large as the region's scale.
+    const from = levels.reduce((best, l) => (l.s >= scale && l.s < best.s ? l : best), levels[0]!);
+    this.ctx.imageSmoothingQuality = this.tuning.smoothing;
     this.ctx.fillStyle = '#000';
     this.ctx.fillRect(0, 0, size, size);
-    this.ctx.drawImage(src, r.x, r.y, r.w, r.h, 0, 0, r.w * scale, r.h * scale);
+    this.ctx.drawImage(
+      from.img,
+      r.x * from.s,
+      r.y * from.s,
+      r.w * from.s,
+      r.h * from.s,
+      0,
+      0,
+      r.w * scale,
+      r.h * scale,
+    );
     const [regressors, scores] = this.embedder.embed(this.canvas).embeddings.map((e) => e.floatEmbedding ?? []);
     if (!regressors || !scores) throw new Error('face model returned no tensors');
     const anchors = this.spec.anchors;
@@ -188,13 +295,26 @@ class TiledFaceFinder implements FaceFinder {
       });
     }
     // NMS per region first so each tile contributes one box per face to the cross-tile merge.
-    return weightedNms(out, this.tuning.nmsIou);
+    const merged = weightedNms(out, this.tuning.nmsIou);
+    if (!frame || !this.tuning.dropEdgeBoxes) return merged;
+    const margin = 0.02 * Math.max(r.w, r.h);
+    const inner = { l: r.x > 0.5, t: r.y > 0.5, r: r.x + r.w < frame.width - 0.5, b: r.y + r.h < frame.height - 0.5 };
+    return merged.filter(
+      (b) =>
+        !(inner.l && b.x < r.x + margin) &&
+        !(inner.t && b.y < r.y + margin) &&
+        !(inner.r && b.x + b.w > r.x + r.w - margin) &&
+        !(inner.b && b.y + b.h > r.y + r.h - margin),
+    );
   }
 
   /** Scales boxes from BlazeFace's face extent to the head box used for crops and clamps them to the frame. */
-  private finish(boxes: ScoredBox[], width: number, height: number): ScoredBox[] {
+  private finish(boxes: RawBox[], width: number, height: number): ScoredBox[] {
     const { boxScale, boxShiftY } = this.tuning;
-    return weightedNms(boxes, this.tuning.nmsIou).map((b) => {
+    const kept = weightedNmsWithSupport(boxes, this.tuning.nmsIou).filter(
+      (c) => c.support >= 2 || c.top.score >= c.top.single,
+    );
+    return kept.map(({ box: b }) => {
       const cx = b.x + b.w / 2;
       const cy = b.y + b.h / 2 + boxShiftY * b.h;
       const x0 = Math.max(0, cx - (b.w * boxScale) / 2);
@@ -205,14 +325,31 @@ class TiledFaceFinder implements FaceFinder {
     });
   }
 
-  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[] {
-    const { width, height } = sourceSize(src);
-    const regions = this.tuning.imageLevels.flatMap((l) => tileRegions(width, height, l, this.tuning.overlap));
-    return this.finish(
-      regions.flatMap((r) => this.runRegion(src, r)),
-      width,
-      height,
+  /** The regions a photo of this size is scanned with. */
+  imageRegions(width: number, height: number): PlannedRegion[] {
+    const { imagePyramid, imageLevels, overlap } = this.tuning;
+    if (imagePyramid) return scalePlan(width, height, imagePyramid);
+    return imageLevels.flatMap((l) =>
+      tileRegions(width, height, l, overlap).map((r) => ({ ...r, level: -l, whole: l <= 1 })),
     );
+  }
+
+  /** Photo detections of this model over its plan, before the final merge. */
+  rawImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): RawBox[] {
+    const frame = sourceSize(src);
+    const regions = this.imageRegions(frame.width, frame.height);
+    const levels = this.pyramid(src, frame.width, frame.height);
+    return this.tagged(regions.flatMap((r) => this.runRegion(levels, r, frame)));
+  }
+
+  private tagged(boxes: ScoredBox[]): RawBox[] {
+    return boxes.map((b) => ({ ...b, single: this.tuning.singleMinScore }));
+  }
+
+  detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[] {
+    const frame = sourceSize(src);
+    const raw = [...this.rawImage(src), ...(this.companion?.rawImage(src) ?? [])];
+    return this.finish(raw, frame.width, frame.height);
   }
 
   /**
@@ -223,39 +360,73 @@ class TiledFaceFinder implements FaceFinder {
   detectVideo(video: HTMLVideoElement, timestampMs: number): ScoredBox[] {
     const { width, height } = sourceSize(video);
     if (width === 0 || height === 0) return [];
-    const { videoLevels, videoTilesPerFrame, overlap } = this.tuning;
-    const full = videoLevels.includes(1) ? this.runRegion(video, { x: 0, y: 0, w: width, h: height }) : [];
-    const tiles = videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
+    const { videoLevels, videoPyramid, videoTilesPerFrame, overlap } = this.tuning;
+    const frame = { width, height };
+    const wholeFrame = videoPyramid !== null || videoLevels.includes(1);
+    const levels = this.pyramid(video, width, height);
+    const full = wholeFrame ? this.runRegion(levels, { x: 0, y: 0, w: width, h: height }, frame) : [];
+    const tiles = videoPyramid
+      ? scalePlan(width, height, videoPyramid).filter((r) => !r.whole)
+      : videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
     const keys = new Set(tiles.map((t) => `${width}x${height}:${t.x},${t.y},${t.w}`));
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
     for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
       this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, {
         at: timestampMs,
-        boxes: this.runRegion(video, t),
+        boxes: this.runRegion(levels, t, frame),
       });
     }
     const fresh = [...this.tileCache.values()].filter((c) => timestampMs - c.at <= this.tuning.videoTileMaxAgeMs);
     const cached = fresh.flatMap((c) => c.boxes);
-    return this.finish([...full, ...cached], width, height);
+    return this.finish(this.tagged([...full, ...cached]), width, height);
+  }
+
+  withCompanion(companion: TiledFaceFinder | undefined): this {
+    this.companion = companion;
+    return this;
   }
 
   close(): void {
     this.embedder.close();
+    this.companion?.close();
     this.tileCache.clear();
   }
 }
 
-export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFinder> {
-  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+async function createTiled(
+  fileset: Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>>,
+  model: DetectorModel,
+  modelUrl: string,
+  o: FaceDetectorOptions,
+  tuning: Partial<DetectorTuning> | undefined,
+  minScore: number | undefined,
+): Promise<TiledFaceFinder> {
   const embedder = await ImageEmbedder.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: o.modelUrl, delegate: o.delegate ?? 'CPU' },
+    baseOptions: { modelAssetPath: modelUrl, delegate: o.delegate ?? 'CPU' },
     runningMode: 'IMAGE',
     l2Normalize: false,
     quantize: false,
   });
-  return new TiledFaceFinder(embedder, MODELS[o.model](), o.minScore ?? DEFAULT_MIN_SCORE, {
-    ...DEFAULT_TUNING,
-    ...o.tuning,
-  });
+  const t = { ...DEFAULT_TUNING, ...MODEL_TUNING[model], ...tuning };
+  return new TiledFaceFinder(embedder, MODELS[model](), minScore ?? MODEL_MIN_SCORE[model], t);
+}
+
+export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFinder> {
+  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  const c = o.photoCompanion;
+  const [companion, main] = await Promise.allSettled([
+    c ? createTiled(fileset, c.model, c.modelUrl, o, c.tuning, undefined) : Promise.resolve(undefined),
+    createTiled(fileset, o.model, o.modelUrl, o, o.tuning, o.minScore),
+  ]);
+  if (main.status === 'rejected') {
+    if (companion.status === 'fulfilled') companion.value?.close();
+    throw main.reason;
+  }
+  if (companion.status === 'rejected') {
+    main.value.close();
+    const why = companion.reason instanceof Error ? companion.reason.message : String(companion.reason);
+    throw new Error(`its photo companion model ${c?.modelUrl.split('/').pop() ?? ''} failed to load: ${why}`);
+  }
+  return main.value.withCompanion(companion.value);
 }

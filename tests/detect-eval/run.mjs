@@ -1,167 +1,310 @@
 #!/usr/bin/env node
 /**
- * Evaluates face detection strategies in headless Chromium on annotated scenes.
+ * Evaluates face detection strategies in headless Chromium on annotated photos.
  *
- *   node tests/detect-eval/run.mjs [scenesDir] [--port 5301] [--only name,name] [--write]
+ *   node tests/detect-eval/run.mjs [--set detect|scenes|scenes-real|DIR] [--every N] [--port 5301] [--only a,b] [--write]
  *
- * Recall counts annotated faces whose shorter box side is >= 40 px, matched
- * one-to-one at IoU >= 0.4; a false positive is a detection with IoU < 0.4
- * to every annotated face (of any size). --write stores the table in RESULTS.md.
+ * A face is found when a detection matches it one-to-one at IoU >= 0.4 (greedy by IoU, as photo mode's
+ * tests/e2e/sceneEval.mjs). Recall counts annotated faces whose shorter side is >= 40 px, also per class and per
+ * size bucket (shorter side 40-59, 60-99, 100-199, >= 200 px). "unmatched / photo": detections matching no
+ * annotated face (of any size). ms: detection time per photo (video rows: per frame). --every N keeps every N-th
+ * photo (sorted by name). --write adds the table to RESULTS.md under a heading naming the set. --dump FILE writes,
+ * per strategy and photo, which annotated faces >= 40 px were found (used to pick the CI fixtures).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
-import { matchBoxes, xywh } from '../helpers/faceMatch.mjs';
+import { parseArgs } from 'node:util';
+import { matchFaces } from '../e2e/sceneEval.mjs';
+import { loadSet, withEvalPage } from './harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const args = process.argv.slice(2);
-const flag = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args.splice(i, 2)[1] : undefined;
-};
-const port = Number(flag('--port') ?? 5301);
-const only = flag('--only')?.split(',');
-const write = args.includes('--write') && args.splice(args.indexOf('--write'), 1);
-const scenes = resolve(args[0] ?? '/work/shared/data/scenes');
+const { values } = parseArgs({
+  options: {
+    set: { type: 'string', default: 'scenes' },
+    every: { type: 'string', default: '1' },
+    port: { type: 'string', default: '5301' },
+    only: { type: 'string' },
+    write: { type: 'boolean', default: false },
+    dump: { type: 'string' },
+    source: { type: 'string' },
+  },
+});
 const MIN_FACE = 40;
-const MATCH_IOU = 0.4;
+const BUCKETS = [
+  [40, 60],
+  [60, 100],
+  [100, 200],
+  [200, Infinity],
+];
+const bucketName = ([a, b]) => (b === Infinity ? `>=${a}` : `${a}-${b - 1}`);
+const CLASSES = ['correct', 'incorrect', 'none'];
 
 const RAW = { boxScale: 1, boxShiftY: 0 };
-const STRATEGIES = [
-  // Baselines: whole frame only, BlazeFace box as is.
-  { name: 'short-full-frame-raw', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], ...RAW } },
-  { name: 'full-full-frame-raw', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1], ...RAW } },
-  { name: 'short-full-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
-  { name: 'full-full-frame', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1] } },
+const LEVELS = { imagePyramid: null, singleMinScore: 0 };
+const pyr = (o) => ({ imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160, ...o }, singleMinScore: 0 });
+export const STRATEGIES = [
+  // Before issue 10: fixed levels (whole frame, + 2x2 tiles), app default min score 0.6.
+  { name: 'short-whole-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...LEVELS, imageLevels: [1] } },
+  { name: 'full-whole-frame', model: 'full', minScore: 0.5, mode: 'image', tuning: { ...LEVELS, imageLevels: [1] } },
   {
-    name: 'full-full-frame-scale1.2',
+    name: 'short-levels-1-2-s0.6 (old default)',
+    model: 'short',
+    minScore: 0.6,
+    mode: 'image',
+    tuning: { ...LEVELS, imageLevels: [1, 2], dropEdgeBoxes: false },
+  },
+  {
+    name: 'short-levels-1-2-3-s0.5',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'image',
+    tuning: { ...LEVELS, imageLevels: [1, 2, 3], dropEdgeBoxes: false },
+  },
+  // Scale pyramid (src/detect/scalePlan.ts).
+  { name: 'short-pyr-k5-f2-s0.6', model: 'short', minScore: 0.6, mode: 'image', tuning: pyr({}) },
+  { name: 'short-pyr-k5-f2-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({}) },
+  {
+    name: 'short-pyr-k5-f2-s0.5-keepedges',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'image',
+    tuning: { ...pyr({}), dropEdgeBoxes: false },
+  },
+  {
+    name: 'short-pyr-k5-f2-s0.5-hq',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'image',
+    tuning: { ...pyr({}), smoothing: 'high' },
+  },
+  { name: 'short-pyr-k4-f2-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({ kMax: 4 }) },
+  { name: 'short-pyr-k5-f1.6-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({ factor: 1.6 }) },
+  { name: 'short-pyr-k6-f2-s0.5', model: 'short', minScore: 0.5, mode: 'image', tuning: pyr({ kMax: 6 }) },
+  {
+    name: 'short-pyr-k5-f2-s0.5-single0.6',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'image',
+    tuning: { ...pyr({}), singleMinScore: 0.6 },
+  },
+  {
+    name: 'short-pyr-k5-f2-s0.5-single0.7',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'image',
+    tuning: { ...pyr({}), singleMinScore: 0.7 },
+  },
+  {
+    name: 'short-pyr-k5-f2-s0.4-single0.6',
+    model: 'short',
+    minScore: 0.4,
+    mode: 'image',
+    tuning: { ...pyr({}), singleMinScore: 0.6 },
+  },
+  {
+    name: 'short-pyr-k5-f2-s0.4-single0.7',
+    model: 'short',
+    minScore: 0.4,
+    mode: 'image',
+    tuning: { ...pyr({}), singleMinScore: 0.7 },
+  },
+  {
+    name: 'short-pyr-k6-f2-s0.4-single0.6',
+    model: 'short',
+    minScore: 0.4,
+    mode: 'image',
+    tuning: { ...pyr({ kMax: 6 }), singleMinScore: 0.6 },
+  },
+  {
+    name: 'short-pyr-k5-f1.6-s0.4-single0.6',
+    model: 'short',
+    minScore: 0.4,
+    mode: 'image',
+    tuning: { ...pyr({ factor: 1.6 }), singleMinScore: 0.6 },
+  },
+  {
+    name: 'full-pyr-k8-f2.5-s0.5',
     model: 'full',
     minScore: 0.5,
     mode: 'image',
-    tuning: { imageLevels: [1], boxScale: 1.2 },
+    tuning: pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }),
   },
-  // Tile pyramids.
-  { name: 'short-tiles-1-2', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'short-tiles-1-2-3', model: 'short', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
-  { name: 'full-tiles-1-2', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'full-tiles-1-2-3', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
-  { name: 'full-tiles-1-2-raw', model: 'full', minScore: 0.5, mode: 'image', tuning: { imageLevels: [1, 2], ...RAW } },
-  { name: 'short-tiles-1-2-3-s0.7', model: 'short', minScore: 0.7, mode: 'image', tuning: { imageLevels: [1, 2, 3] } },
-  { name: 'short-tiles-1-2-s0.6', model: 'short', minScore: 0.6, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'short-tiles-1-2-s0.65', model: 'short', minScore: 0.65, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'video640-short-1+2x2-s0.6', model: 'short', minScore: 0.6, mode: 'video', frame: [640, 480], tuning: {} },
-  { name: 'short-tiles-1-2-s0.7', model: 'short', minScore: 0.7, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'full-tiles-1-2-s0.4', model: 'full', minScore: 0.4, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  { name: 'full-tiles-1-2-s0.6', model: 'full', minScore: 0.6, mode: 'image', tuning: { imageLevels: [1, 2] } },
-  // Live video: 640x480 / 1280x720 frame, whole frame + rotating tiles.
-  { name: 'video640-short-1+2x2', model: 'short', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
   {
-    name: 'video640-full-1',
+    name: 'full-pyr-k8-f2.5-s0.4',
     model: 'full',
+    minScore: 0.4,
+    mode: 'image',
+    tuning: pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }),
+  },
+  {
+    name: 'full-pyr-k8-f2.5-s0.4-single0.5',
+    model: 'full',
+    minScore: 0.4,
+    mode: 'image',
+    tuning: { ...pyr({ kMax: 8, factor: 2.5, maxRegions: 100 }), singleMinScore: 0.5 },
+  },
+  // The app's defaults (DEFAULT_TUNING, MODEL_TUNING, DEFAULT_MIN_SCORE in src/detect/faceDetector.ts).
+  { name: 'short-default', model: 'short', mode: 'image', tuning: {} },
+  { name: 'full-default', model: 'full', mode: 'image', tuning: {} },
+  {
+    name: 'both-short+full-whole',
+    model: 'short',
+    mode: 'image',
+    tuning: {},
+    companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1] } },
+  },
+  { name: 'both-short+full-pyr', model: 'short', mode: 'image', tuning: {}, companion: { model: 'full' } },
+  { name: 'short-default-prefilter', model: 'short', mode: 'image', tuning: { prefilter: true } },
+  // Photos enlarged 2x (about the size of real camera photos): downscaling in one bilinear step aliases.
+  { name: 'x2-short-default', model: 'short', mode: 'image', upscale: 2, tuning: {} },
+  { name: 'x2-short-default-prefilter', model: 'short', mode: 'image', upscale: 2, tuning: { prefilter: true } },
+  { name: 'x2-full-default', model: 'full', mode: 'image', upscale: 2, tuning: {} },
+  // Live video: the photo letterboxed into a 640x480 / 1280x720 frame, 8 frames, boxes of the last one.
+  {
+    name: 'video640-short-levels-1+2 (old default)',
+    model: 'short',
+    minScore: 0.6,
+    mode: 'video',
+    frame: [640, 480],
+    tuning: {
+      videoPyramid: null,
+      videoTilesPerFrame: 2,
+      videoTileMaxAgeMs: 500,
+      dropEdgeBoxes: false,
+      singleMinScore: 0,
+    },
+  },
+  { name: 'video640-default', model: 'short', mode: 'video', frame: [640, 480], frames: 12, tuning: {} },
+  { name: 'video1280-default', model: 'short', mode: 'video', frame: [1280, 720], frames: 12, tuning: {} },
+  {
+    name: 'video640-short-pyr-min40-4/frame',
+    model: 'short',
     minScore: 0.5,
     mode: 'video',
     frame: [640, 480],
-    tuning: { videoLevels: [1] },
+    frames: 12,
+    tuning: {
+      videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 },
+      videoTilesPerFrame: 4,
+      videoTileMaxAgeMs: 700,
+    },
   },
-  { name: 'video640-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [640, 480], tuning: {} },
-  { name: 'video1280-full-1+2x2', model: 'full', minScore: 0.5, mode: 'video', frame: [1280, 720], tuning: {} },
   {
-    name: 'video1280-short-1+2x2+3x3',
+    name: 'video640-short-pyr-min40-4/frame-single0.6',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'video',
+    frame: [640, 480],
+    frames: 12,
+    tuning: {
+      videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 },
+      videoTilesPerFrame: 4,
+      videoTileMaxAgeMs: 700,
+      singleMinScore: 0.6,
+    },
+  },
+  {
+    name: 'video640-short-pyr-min48-3/frame',
+    model: 'short',
+    minScore: 0.5,
+    mode: 'video',
+    frame: [640, 480],
+    frames: 12,
+    tuning: {
+      videoPyramid: { minFace: 48, kMax: 5, factor: 2, maxRegions: 40 },
+      videoTilesPerFrame: 3,
+      videoTileMaxAgeMs: 700,
+    },
+  },
+  {
+    name: 'video1280-short-pyr-min48-4/frame',
     model: 'short',
     minScore: 0.5,
     mode: 'video',
     frame: [1280, 720],
-    tuning: { videoLevels: [1, 2, 3], videoTilesPerFrame: 3 },
+    frames: 16,
+    tuning: {
+      videoPyramid: { minFace: 54, kMax: 5, factor: 2, maxRegions: 60 },
+      videoTilesPerFrame: 4,
+      videoTileMaxAgeMs: 700,
+    },
   },
 ];
 
-function score(annotations, results) {
-  const byFile = new Map(annotations.images.map((im) => [im.file, im]));
-  const classes = {};
-  let found = 0,
-    total = 0,
-    fp = 0,
-    ms = 0;
-  const fits = [];
+function score(images, results) {
+  const byFile = new Map(images.map((im) => [im.file, im]));
+  const cell = () => ({ found: 0, total: 0 });
+  const all = cell();
+  const classes = Object.fromEntries(CLASSES.map((c) => [c, cell()]));
+  const buckets = BUCKETS.map(cell);
+  let unmatched = 0,
+    ms = 0,
+    maxMs = 0;
+  const perPhoto = {};
   for (const r of results) {
     const objects = byFile.get(r.file).objects;
-    const byObject = matchBoxes(
-      objects.map((o) => o.bbox),
-      r.boxes.map(xywh),
-      { minIou: MATCH_IOU, order: 'score', scores: r.boxes.map((b) => b.score) },
-    );
-    fp += r.boxes.length - byObject.filter((j) => j >= 0).length;
-    byObject.forEach((j, i) => {
-      if (j < 0) return;
-      const d = r.boxes[j];
-      const [x, y, w, h] = objects[i].bbox;
-      fits.push({
-        sw: w / d.w,
-        sh: h / d.h,
-        dy: (y + h / 2 - (d.y + d.h / 2)) / d.h,
-        dx: (x + w / 2 - (d.x + d.w / 2)) / d.w,
-      });
-    });
+    const faces = r.boxes.map((b) => ({ box: [b.x, b.y, b.w, b.h] }));
+    const matched = matchFaces(objects, faces);
+    unmatched += faces.length - matched.filter(Boolean).length;
+    perPhoto[r.file] = {
+      unmatched: faces.length - matched.filter(Boolean).length,
+      found: objects.map((o, i) => (Math.min(o.bbox[2], o.bbox[3]) >= MIN_FACE ? Boolean(matched[i]) : null)),
+    };
     objects.forEach((o, i) => {
-      if (Math.min(o.bbox[2], o.bbox[3]) < MIN_FACE) return;
-      const c = (classes[o.class] ??= { found: 0, total: 0 });
-      (c.total++, total++);
-      if (byObject[i] >= 0) (c.found++, found++);
+      const side = Math.min(o.bbox[2], o.bbox[3]);
+      if (side < MIN_FACE) return;
+      const cells = [all, (classes[o.class] ??= cell()), buckets[BUCKETS.findIndex(([a, b]) => side >= a && side < b)]];
+      for (const c of cells) (c.total++, (c.found += matched[i] ? 1 : 0));
     });
     ms += r.ms;
+    maxMs = Math.max(maxMs, r.ms);
   }
-  const median = (k) => {
-    const v = fits.map((f) => f[k]).sort((a, b) => a - b);
-    return v.length ? v[v.length >> 1] : NaN;
-  };
   return {
-    found,
-    total,
+    perPhoto,
+    all,
     classes,
-    fpPerImage: fp / results.length,
+    buckets,
+    unmatchedPerPhoto: unmatched / results.length,
     ms: ms / results.length,
-    fit: { sw: median('sw'), sh: median('sh'), dx: median('dx'), dy: median('dy') },
+    maxMs,
   };
 }
 
-const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : '-');
-const annotations = JSON.parse(await readFile(resolve(scenes, 'annotations.json'), 'utf8'));
-const files = annotations.images.map((im) => im.file);
-
-process.env.DETECT_EVAL_SCENES = scenes;
-process.env.DETECT_EVAL_PORT = String(port);
-const server = await createServer({ configFile: resolve(here, 'vite.config.ts') });
-await server.listen();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const rows = [];
-try {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(`http://localhost:${port}/`);
-  await page.waitForFunction(() => 'detectEval' in window, null, { timeout: 60_000 });
-  for (const s of STRATEGIES.filter((s) => !only || only.includes(s.name))) {
-    const results = await page.evaluate((req) => window.detectEval.run(req), { ...s, files });
-    const m = score(annotations, results);
-    const perClass = Object.entries(m.classes)
-      .map(([c, v]) => `${c} ${pct(v.found, v.total)} (${v.found}/${v.total})`)
-      .join(', ');
-    const row = `| ${s.name} | ${pct(m.found, m.total)} (${m.found}/${m.total}) | ${perClass} | ${m.fpPerImage.toFixed(2)} | ${m.ms.toFixed(1)} | ${m.fit.sw.toFixed(2)} / ${m.fit.sh.toFixed(2)} / ${m.fit.dy.toFixed(2)} |`;
+const pct = (c) => (c.total ? `${((100 * c.found) / c.total).toFixed(1)} %` : '-');
+const frac = (c) => `${pct(c)} (${c.found}/${c.total})`;
+const { dir, images } = await loadSet(values.set, { every: Number(values.every), source: values.source });
+const only = values.only?.split(',');
+const header = [
+  `| strategy | found >= 40 px | ${CLASSES.join(' | ')} | ${BUCKETS.map(bucketName).join(' | ')} | unmatched / photo | ms / photo (frame), mean / max |`,
+  `|---|---|${CLASSES.map(() => '---|').join('')}${BUCKETS.map(() => '---|').join('')}---|---|`,
+];
+console.log(
+  `${values.set}${values.source ? ` (${values.source})` : ''}${values.every !== '1' ? ` (every ${values.every}th photo)` : ''}: ${images.length} photos\n${header.join('\n')}`,
+);
+const rows = await withEvalPage(dir, Number(values.port), async (page) => {
+  const out = [];
+  const dump = {};
+  for (const s of STRATEGIES.filter((s) => !only || only.some((o) => s.name.startsWith(o)))) {
+    const results = await page.evaluate((req) => window.detectEval.run(req), {
+      ...s,
+      files: images.map((im) => im.file),
+    });
+    const m = score(images, results);
+    const row = `| ${s.name} | ${frac(m.all)} | ${CLASSES.map((c) => frac(m.classes[c])).join(' | ')} | ${m.buckets.map(frac).join(' | ')} | ${m.unmatchedPerPhoto.toFixed(2)} | ${m.ms.toFixed(0)} / ${m.maxMs.toFixed(0)} |`;
     console.log(row);
-    rows.push(row);
+    out.push(row);
+    dump[s.name] = m.perPhoto;
+    if (values.dump) await writeFile(values.dump, JSON.stringify(dump));
   }
-} finally {
-  await browser.close();
-  await server.close();
+  return out;
+});
+if (values.write) {
+  const file = resolve(here, 'RESULTS.md');
+  const text = await readFile(file, 'utf8');
+  const cmd = `node tests/detect-eval/run.mjs --set ${values.set}${values.source ? ` --source ${values.source}` : ''}${values.every !== '1' ? ` --every ${values.every}` : ''}${values.only ? ` --only ${values.only}` : ''}`;
+  await writeFile(
+    file,
+    `${text.trimEnd()}\n\n### ${values.set}, ${images.length} photos (${new Date().toISOString().slice(0, 10)})\n\n\`${cmd}\`\n\n${[...header, ...rows].join('\n')}\n`,
+  );
 }
-const table = [
-  '| strategy | recall >= 40 px | per class | FP / image | ms / image (frame) | matched gt/det w, h, dy |',
-  '|---|---|---|---|---|---|',
-  ...rows,
-].join('\n');
-if (write) await writeFile(resolve(here, 'RESULTS.md'), `# Detection eval results\n\n${table}\n`);

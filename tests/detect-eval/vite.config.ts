@@ -1,7 +1,7 @@
 /**
  * Dev server for the detection eval page: the annotated models from
- * scripts/face-models, the tasks-vision wasm at /mp-wasm/ and the scene photos
- * at /scenes/ (folder from DETECT_EVAL_SCENES).
+ * scripts/face-models, the tasks-vision wasm at /mp-wasm/ and the photos
+ * at /images/ (folder from DETECT_EVAL_SCENES).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -49,7 +49,7 @@ export default defineConfig({
       configureServer(server) {
         server.middlewares.use(serveDir('/mp-wasm/', join(repo, 'node_modules/@mediapipe/tasks-vision/wasm')));
         server.middlewares.use(
-          serveDir('/scenes/', resolve(process.env.DETECT_EVAL_SCENES ?? '/work/shared/data/scenes')),
+          serveDir('/images/', resolve(process.env.DETECT_EVAL_SCENES ?? '/work/shared/data/scenes')),
         );
       },
     },
