@@ -76,8 +76,12 @@ async function classifyBoth({ modelUrl, sidecarUrl, size, crops }) {
         try {
           worker.postMessage({
             type: 'init',
-            modelUrl: abs(modelUrl),
-            sidecarUrl: abs(sidecarUrl),
+            // One model for both tiers, chosen outright: no auto warm-up, the backend as asked.
+            models: {
+              accurate: { modelUrl: abs(modelUrl), sidecarUrl: abs(sidecarUrl) },
+              fast: { modelUrl: abs(modelUrl), sidecarUrl: abs(sidecarUrl) },
+            },
+            choice: 'accurate',
             wasmPaths: {
               mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'),
               wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm'),
