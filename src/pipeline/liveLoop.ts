@@ -6,13 +6,19 @@ import { ClassifierStoppedError, type ClassifierClient } from '../classify/class
 import { cropFaces } from '../classify/cropImage';
 import { predictionAt } from '../classify/prediction';
 import type { FaceFinder } from '../detect/faceDetector';
+import { batchCap } from '../track/schedule';
 import { Tracker, type TrackEvent, type TrackView } from '../track/tracker';
 import { errorText } from '../errorText';
 
 /** Each face is re-classified at most this often. */
 export const RECLASSIFY_MS = 400;
-/** At most this many faces go to the worker in one batch. */
+/** At most this many faces go to the worker in one batch… */
 export const MAX_BATCH = 6;
+/**
+ * …and no more than fit in about this much worker time (measured per face), so a face that appears while a
+ * batch runs waits at most this long for its own: 150 ms leaves most of the 500 ms a label should take.
+ */
+export const BATCH_BUDGET_MS = 150;
 
 export interface LiveFrame {
   /** The frame's timestamp; tracks with lastSeen === timestamp are the faces in this frame. */
@@ -59,6 +65,8 @@ export class LiveLoop {
   private lastTs = 0;
   private fps = 0;
   private frameHandle = 0;
+  /** Measured time per face of a classified batch (request to answer), smoothed; null before the first. */
+  private msPerFace: number | null = null;
 
   private readonly video: HTMLVideoElement;
 
@@ -149,7 +157,8 @@ export class LiveLoop {
   private classifyDue(now: number, width: number, height: number): void {
     const { classifier, inputSize, sink } = this.setup;
     if (classifier.busy) return;
-    const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, MAX_BATCH);
+    const cap = batchCap(this.msPerFace, BATCH_BUDGET_MS, MAX_BATCH);
+    const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, cap);
     if (due.length === 0) return;
     const rgba = cropFaces(
       this.video,
@@ -160,8 +169,13 @@ export class LiveLoop {
     );
     if (sink.wantsCrops) this.rememberCrops(due, rgba);
     else this.crops.clear();
+    const sent = performance.now();
     classifier.classify(rgba, inputSize, due.length).then(
-      (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
+      (probs) => {
+        const perFace = (performance.now() - sent) / due.length;
+        this.msPerFace = this.msPerFace === null ? perFace : this.msPerFace * 0.7 + perFace * 0.3;
+        due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now));
+      },
       // A failed batch is retried for those faces after RECLASSIFY_MS; say why. A stopped worker is not
       // this loop's to report: the model holder says it is restarting (or gave up).
       (e: unknown) => {
