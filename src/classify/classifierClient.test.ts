@@ -182,8 +182,10 @@ describe('ClassifierClient model choice', () => {
     const pending = client.classify(crops(), 2, 1);
     await tick();
     const first = latest();
+    expect(client.model).toMatchObject({ id: 'm', tier: 'fast' });
     const switched = client.setChoice('accurate');
     await expect(pending).rejects.toBeInstanceOf(ClassifierStoppedError);
+    expect(client.model).toBeNull();
     expect(first.terminated).toBe(true);
     expect(latest()).not.toBe(first);
     expect(latest().received[0]).toMatchObject({ type: 'init', choice: 'accurate' });
@@ -198,6 +200,7 @@ describe('ClassifierClient model choice', () => {
     });
     await expect(switched).resolves.toMatchObject({ model: { id: 'vgg', tier: 'accurate' } });
     expect(onLoaded).toHaveBeenLastCalledWith(expect.objectContaining({ modelReason: 'chosen in settings' }));
+    expect(client.model).toMatchObject({ id: 'vgg', version: '2' });
     expect(client.busy).toBe(false);
   });
 

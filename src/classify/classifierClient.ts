@@ -59,6 +59,7 @@ export class ClassifierClient {
   /** Crashes since the last result: bounds restarts of a worker that dies on every request. */
   private crashes = 0;
   private stopped: ClassifierStoppedError | null = null;
+  private current: ReadyMessage['model'] | null = null;
   private firstReady!: Promise<ReadyMessage>;
   private settleFirst!: { resolve(m: ReadyMessage): void; reject(e: Error): void };
 
@@ -82,6 +83,14 @@ export class ClassifierClient {
     this.firstReady = new Promise<ReadyMessage>((resolve, reject) => (this.settleFirst = { resolve, reject }));
     // A first load that fails is reported through `ready` and the load error; never as unhandled.
     this.firstReady.catch(() => undefined);
+  }
+
+  /**
+   * The model of the worker now loaded, null while none is. A result resolved by `classify` always comes
+   * from it: answers of a replaced worker are dropped.
+   */
+  get model(): ReadyMessage['model'] | null {
+    return this.loaded ? this.current : null;
   }
 
   /** True while a batch is in flight or no worker is ready: the live loop then skips classifying. */
@@ -151,6 +160,7 @@ export class ClassifierClient {
       (ready) => {
         if (worker !== this.worker) return;
         this.loaded = true;
+        this.current = ready.model;
         if (this.everLoaded) this.events.onRestarted?.();
         this.everLoaded = true;
         this.settleFirst.resolve(ready);

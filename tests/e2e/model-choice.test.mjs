@@ -31,6 +31,33 @@ const env = withBuildAndBrowser(() => {
 
 const modelText = (page) => page.getByTestId('classifier-model').innerText();
 
+/** Starts the camera, waits for a labelled face, then stops it: the face's track ends and is logged. */
+async function labelOneFace(page, shot) {
+  await page.getByTestId('start-camera').click();
+  await page
+    .locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])')
+    .first()
+    .waitFor({ timeout: LIVE_WAIT_MS });
+  if (SHOTS && shot) await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
+  await page.getByTestId('stop-camera').click();
+}
+
+/** Waits for `n` logged events and returns the model each names (newest first); returns to Live. */
+async function historyModels(page, n) {
+  await page.getByTestId('nav-history').click();
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length >= n,
+    n,
+    { timeout: LIVE_WAIT_MS },
+  );
+  const items = page.locator('[data-testid="history-list"] [role="listitem"]');
+  const models = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-model')));
+  // The list shows it in words too.
+  assert.match(await items.first().innerText(), new RegExp(models[0].replace(/\./g, '\\.')));
+  await page.getByTestId('nav-live').click();
+  return models;
+}
+
 test('model choice: auto takes the fast tier without WebGPU, labels and logs with it; Accurate loads the VGG16', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
@@ -42,21 +69,10 @@ test('model choice: auto takes the fast tier without WebGPU, labels and logs wit
   const auto = await modelText(page);
   assert.match(auto, new RegExp(`^${FAST.id} v${FAST.version.replace(/\./g, '\\.')} \\(auto: .*WebGPU.*\\)$`), auto);
 
-  await page.getByTestId('start-camera').click();
-  await page
-    .locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])')
-    .first()
-    .waitFor({ timeout: LIVE_WAIT_MS });
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'model-choice-auto.png'), fullPage: true });
-  // Stopping the camera ends the face's track: its event is logged at once.
-  await page.getByTestId('stop-camera').click();
-  await page.getByTestId('nav-history').click();
-  const item = page.locator('[data-testid="history-list"] [role="listitem"]').first();
-  await item.waitFor({ timeout: LIVE_WAIT_MS });
-  assert.equal(await item.getAttribute('data-model'), `${FAST.id} v${FAST.version}`);
-  assert.match(await item.innerText(), new RegExp(`${FAST.id} v${FAST.version.replace(/\./g, '\\.')}`));
+  await labelOneFace(page, 'model-choice-auto.png');
+  const fastEvents = await historyModels(page, 1);
+  assert.deepEqual(new Set(fastEvents), new Set([`${FAST.id} v${FAST.version}`]));
 
-  await page.getByTestId('nav-live').click();
   await page.getByTestId('classifier-select').selectOption('accurate');
   const expected = `${ACCURATE.id} v${ACCURATE.version} (chosen in settings)`;
   await page.waitForFunction(
@@ -75,6 +91,11 @@ test('model choice: auto takes the fast tier without WebGPU, labels and logs wit
     expected,
     { timeout: LIVE_WAIT_MS },
   );
+  // A face labelled now is logged with the VGG16's name; the earlier event keeps the fast tier's.
+  await labelOneFace(page, null);
+  const all = await historyModels(page, fastEvents.length + 1);
+  assert.equal(all[0], `${ACCURATE.id} v${ACCURATE.version}`);
+  assert.deepEqual(all.slice(-fastEvents.length), fastEvents);
   assert.deepEqual(
     problems.filter((p) => p.startsWith('pageerror')),
     [],
