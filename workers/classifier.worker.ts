@@ -9,7 +9,7 @@ import {
   type ModelSidecar,
   type ModelTier,
 } from '../src/classify/protocol';
-import { decideAfterProbe, planModel, WARMUP_RUNS } from '../src/classify/modelChoice';
+import { decideAfterProbe, planModel, probeDone } from '../src/classify/modelChoice';
 import { rgbaToNchw } from '../src/classify/preprocess';
 import { loadModelBytes, loadSidecar, ModelLoadError } from './modelLoader';
 import {
@@ -51,18 +51,24 @@ async function load(req: InitRequest, tier: ModelTier, preferWebGpu: boolean, th
   return { tier, sidecar, bytes, session: await createSession(bytes, preferWebGpu, threads) };
 }
 
-/** Timings (ms) of WARMUP_RUNS runs on one blank face, after one untimed run. */
-async function timeRuns(l: Loaded): Promise<number[]> {
+/**
+ * Times the model on one blank face: one untimed run (it compiles the shaders), then up to WARMUP_RUNS
+ * timed runs, stopping early once the outcome is settled (probeDone). Returns the first run's ms and the
+ * timed runs' ms.
+ */
+async function timeRuns(l: Loaded): Promise<{ first: number; runs: number[] }> {
   const size = l.sidecar.input.shape[2];
   const feeds = () => ({ [l.sidecar.input.name]: inputTensor(new Float32Array(3 * size * size), 1, size) });
+  const t0 = performance.now();
   await l.session.session.run(feeds());
-  const ms: number[] = [];
-  for (let i = 0; i < WARMUP_RUNS; i++) {
-    const t0 = performance.now();
+  const first = performance.now() - t0;
+  const runs: number[] = [];
+  while (!probeDone(first, runs)) {
+    const t = performance.now();
     await l.session.session.run(feeds());
-    ms.push(performance.now() - t0);
+    runs.push(performance.now() - t);
   }
-  return ms;
+  return { first, runs };
 }
 
 /** Auto mode with a WebGPU adapter: keeps the accurate model if WebGPU runs it fast enough. */
@@ -71,7 +77,8 @@ async function probeAccurate(req: InitRequest, threads: number): Promise<{ loade
   try {
     const accurate = await load(req, 'accurate', true, threads);
     if (accurate.session.backend === 'webgpu') {
-      const decision = decideAfterProbe(await timeRuns(accurate));
+      const { first, runs } = await timeRuns(accurate);
+      const decision = decideAfterProbe(runs, first);
       if (decision.tier === 'accurate') return { loaded: accurate, reason: decision.reason };
       why = decision.reason;
     } else {

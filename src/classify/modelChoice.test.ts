@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ACCURATE_MAX_MS_PER_FACE, decideAfterProbe, isModelChoice, median, planModel } from './modelChoice';
+import {
+  ACCURATE_MAX_MS_PER_FACE,
+  decideAfterProbe,
+  FIRST_RUN_MAX_MS,
+  isModelChoice,
+  median,
+  planModel,
+  probeDone,
+} from './modelChoice';
 
 describe('planModel', () => {
   it('loads the tier chosen in settings, with or without WebGPU', () => {
@@ -40,6 +48,27 @@ describe('decideAfterProbe', () => {
   it('takes the fast tier when nothing was measured', () => {
     expect(decideAfterProbe([]).tier).toBe('fast');
     expect(decideAfterProbe([NaN]).tier).toBe('fast');
+  });
+});
+
+describe('probeDone', () => {
+  const slow = ACCURATE_MAX_MS_PER_FACE + 1;
+  it('stops at once when the first run (shader compilation included) is far too slow', () => {
+    expect(probeDone(FIRST_RUN_MAX_MS + 1, [])).toBe(true);
+    expect(decideAfterProbe([], FIRST_RUN_MAX_MS + 1000)).toEqual({
+      tier: 'fast',
+      reason: 'auto: accurate model too slow (first WebGPU run 6 s, limit 5 s)',
+    });
+    expect(decideAfterProbe([10, 10, 10], FIRST_RUN_MAX_MS + 1).tier).toBe('fast');
+  });
+
+  it('stops as soon as the median is settled either way, else after 3 runs', () => {
+    expect(probeDone(1000, [])).toBe(false);
+    expect(probeDone(1000, [slow])).toBe(false);
+    expect(probeDone(1000, [slow, 10])).toBe(false);
+    expect(probeDone(1000, [slow, slow])).toBe(true);
+    expect(probeDone(1000, [10, 10])).toBe(true);
+    expect(probeDone(1000, [slow, 10, slow + 100])).toBe(true);
   });
 });
 

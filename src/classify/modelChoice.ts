@@ -23,6 +23,19 @@ export function isModelChoice(value: unknown): value is ModelChoice {
 export const ACCURATE_MAX_MS_PER_FACE = 50;
 /** Timed warm-up runs (after one untimed run, which compiles the shaders). */
 export const WARMUP_RUNS = 3;
+/**
+ * The untimed first run (shader compilation included) may take this long; longer, and the GPU is not
+ * worth timing further (SwiftShader, a software WebGPU, takes ~90 s for the VGG16's first run).
+ */
+export const FIRST_RUN_MAX_MS = 5000;
+
+/** Whether the warm-up can stop: the first run was far too slow, or the median is already settled. */
+export function probeDone(firstRunMs: number, runMs: readonly number[]): boolean {
+  if (!(firstRunMs <= FIRST_RUN_MAX_MS)) return true;
+  const over = runMs.filter((ms) => !(ms <= ACCURATE_MAX_MS_PER_FACE)).length;
+  const majority = Math.floor(WARMUP_RUNS / 2) + 1;
+  return runMs.length >= WARMUP_RUNS || over >= majority || runMs.length - over >= majority;
+}
 
 /** What the worker must do first: load a tier outright, or time the accurate one on WebGPU. */
 export type ModelPlan = { kind: 'load'; tier: ModelTier; reason: string } | { kind: 'probe-accurate' };
@@ -46,7 +59,13 @@ export function median(values: readonly number[]): number {
 }
 
 /** The tier auto mode keeps after timing the accurate model on WebGPU (ms per run, batch of one). */
-export function decideAfterProbe(runMs: readonly number[]): { tier: ModelTier; reason: string } {
+export function decideAfterProbe(runMs: readonly number[], firstRunMs = 0): { tier: ModelTier; reason: string } {
+  if (!(firstRunMs <= FIRST_RUN_MAX_MS)) {
+    return {
+      tier: 'fast',
+      reason: `auto: accurate model too slow (first WebGPU run ${(firstRunMs / 1000).toFixed(0)} s, limit ${FIRST_RUN_MAX_MS / 1000} s)`,
+    };
+  }
   const m = median(runMs);
   const measured = `${Number.isFinite(m) ? m.toFixed(0) : '?'} ms per face on WebGPU`;
   if (Number.isFinite(m) && m <= ACCURATE_MAX_MS_PER_FACE) {

@@ -128,9 +128,18 @@ test(
   'WebGPU backend: the app loads its classifier on WebGPU and the status line says so',
   { timeout: 600_000 },
   async () => {
+    // The fast tier chosen outright: in auto, the VGG16 warm-up alone would take ~90 s on SwiftShader (its
+    // choice is covered by src/classify/modelChoice.test.ts; a GPU machine runs it for real).
+    await page.addInitScript(() =>
+      localStorage.setItem(
+        'maskgate.preferences',
+        JSON.stringify({ detectorModel: 'short', preferWebGpu: true, classifierChoice: 'fast' }),
+      ),
+    );
     await page.goto(server.url);
     await waitForModels(page, 540_000);
     assert.equal(await page.getByTestId('backend').innerText(), 'WebGPU');
+    assert.match(await page.getByTestId('classifier-model').innerText(), /^mask_mnv3s_224 v.* \(chosen in settings\)$/);
   },
 );
 
