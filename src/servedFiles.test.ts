@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FACE_MODEL_NAMES } from '../scripts/face-models/buildFaceModels.ts';
-import { CLASSIFIER_MODEL, DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM } from './servedFiles';
+import { CLASSIFIER_MODELS, DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM } from './servedFiles';
 
 describe('served-file manifest', () => {
   it('names the face models that scripts/face-models builds', () => {
@@ -9,12 +9,23 @@ describe('served-file manifest', () => {
   });
 
   it('points at files that exist in the repository and node_modules', () => {
-    for (const path of Object.values(CLASSIFIER_MODEL)) expect(existsSync(path), path).toBe(true);
+    for (const { model, sidecar } of Object.values(CLASSIFIER_MODELS)) {
+      expect(existsSync(model), model).toBe(true);
+      expect(existsSync(sidecar), sidecar).toBe(true);
+    }
     for (const url of Object.values(ORT_WASM)) {
       expect(existsSync(`node_modules/onnxruntime-web/dist/${url.slice(url.lastIndexOf('/') + 1)}`), url).toBe(true);
     }
     for (const f of MEDIAPIPE_WASM_FILES)
       expect(existsSync(`node_modules/@mediapipe/tasks-vision/wasm/${f}`), f).toBe(true);
     expect(MEDIAPIPE_WASM_DIR).not.toMatch(/\//);
+  });
+
+  it("names each tier's model in its sidecar, with the tier", () => {
+    for (const [tier, { model, sidecar }] of Object.entries(CLASSIFIER_MODELS)) {
+      const json = JSON.parse(readFileSync(sidecar, 'utf8')) as { file: string; tier: string };
+      expect(json.file).toBe(model.slice(model.lastIndexOf('/') + 1));
+      expect(json.tier).toBe(tier);
+    }
   });
 });

@@ -2,10 +2,16 @@
 // and the wasm. vite.config.ts serves and emits these (so the service worker precaches them); the
 // classifier client and the model holder resolve them against the page's URL. Pure data, importing
 // nothing: it is read by Node (the build) and by the page alike.
-/** The deployed classifier: produced only by training/export.py, never edited by hand. */
-export const CLASSIFIER_MODEL = {
-  model: 'models/mask_vgg16_224.int8.onnx',
-  sidecar: 'models/mask_vgg16_224.int8.json',
+/**
+ * The deployed classifiers by tier, each a model and its sidecar, produced only by training/export.py and
+ * never edited by hand. Both take the same input and give the same output; the app picks one per device
+ * (src/classify/modelChoice.ts).
+ */
+export const CLASSIFIER_MODELS = {
+  /** VGG16: the more accurate, 21 MB; fast enough only on a GPU. */
+  accurate: { model: 'models/mask_vgg16_224.int8.onnx', sidecar: 'models/mask_vgg16_224.int8.json' },
+  /** MobileNetV3-small: 1.6 MB, fast on any CPU. */
+  fast: { model: 'models/mask_mnv3s_224.int8.onnx', sidecar: 'models/mask_mnv3s_224.int8.json' },
 } as const;
 
 /** The BlazeFace models by DetectorModel, with the metadata scripts/face-models adds at build time. */

@@ -34,6 +34,7 @@ vi.mock('./modelLoader', () => ({
 }));
 vi.mock('./session', () => ({
   configureWasm: () => 2,
+  webGpuUnavailableReason: async () => null,
   createSession: async () => fakeSession('webgpu', null),
   createWasmSession: async (_model: Uint8Array, _threads: number, reason: string) => fakeSession('wasm', reason),
   inputTensor: (data: Float32Array) => data,
@@ -53,8 +54,11 @@ async function startWorker() {
   onmessage({
     data: {
       type: 'init',
-      modelUrl: 'http://x/m.onnx',
-      sidecarUrl: 'http://x/m.json',
+      models: {
+        accurate: { modelUrl: 'http://x/m.onnx', sidecarUrl: 'http://x/m.json' },
+        fast: { modelUrl: 'http://x/f.onnx', sidecarUrl: 'http://x/f.json' },
+      },
+      choice: 'accurate',
       wasmPaths: { mjs: '', wasm: '' },
       preferWebGpu: true,
       numThreads: 2,

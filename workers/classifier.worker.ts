@@ -7,10 +7,19 @@ import {
   type FromWorker,
   type InitRequest,
   type ModelSidecar,
+  type ModelTier,
 } from '../src/classify/protocol';
+import { decideAfterProbe, planModel, probeDone } from '../src/classify/modelChoice';
 import { rgbaToNchw } from '../src/classify/preprocess';
 import { loadModelBytes, loadSidecar, ModelLoadError } from './modelLoader';
-import { configureWasm, createSession, createWasmSession, inputTensor, type BackendSession } from './session';
+import {
+  configureWasm,
+  createSession,
+  createWasmSession,
+  inputTensor,
+  webGpuUnavailableReason,
+  type BackendSession,
+} from './session';
 import { errorText } from '../src/errorText';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -23,22 +32,84 @@ let modelBytes: Uint8Array | null = null;
 // Requests run one at a time: a WebGPU-to-WASM switch must not race a run on the old session.
 let queue: Promise<void> = Promise.resolve();
 
+interface Loaded {
+  tier: ModelTier;
+  sidecar: ModelSidecar;
+  bytes: Uint8Array;
+  session: BackendSession;
+}
+
+/** Downloads (sha256-checked) one tier's model and makes its session. */
+async function load(req: InitRequest, tier: ModelTier, preferWebGpu: boolean, threads: number): Promise<Loaded> {
+  const urls = req.models[tier];
+  sidecar = await loadSidecar(urls.sidecarUrl);
+  const file = sidecar.file;
+  const bytes = await loadModelBytes(urls.modelUrl, sidecar.sha256, (loaded, total) =>
+    post({ type: 'progress', stage: 'download', file, loaded, total }),
+  );
+  post({ type: 'progress', stage: 'compile', file, loaded: 0, total: null });
+  return { tier, sidecar, bytes, session: await createSession(bytes, preferWebGpu, threads) };
+}
+
+/**
+ * Times the model on one blank face: one untimed run (it compiles the shaders), then up to WARMUP_RUNS
+ * timed runs, stopping early once the outcome is settled (probeDone). Returns the first run's ms and the
+ * timed runs' ms.
+ */
+async function timeRuns(l: Loaded): Promise<{ first: number; runs: number[] }> {
+  const size = l.sidecar.input.shape[2];
+  const feeds = () => ({ [l.sidecar.input.name]: inputTensor(new Float32Array(3 * size * size), 1, size) });
+  const t0 = performance.now();
+  await l.session.session.run(feeds());
+  const first = performance.now() - t0;
+  const runs: number[] = [];
+  while (!probeDone(first, runs)) {
+    const t = performance.now();
+    await l.session.session.run(feeds());
+    runs.push(performance.now() - t);
+  }
+  return { first, runs };
+}
+
+/** Auto mode with a WebGPU adapter: keeps the accurate model if WebGPU runs it fast enough. */
+async function probeAccurate(req: InitRequest, threads: number): Promise<{ loaded: Loaded; reason: string }> {
+  let why: string;
+  try {
+    const accurate = await load(req, 'accurate', true, threads);
+    if (accurate.session.backend === 'webgpu') {
+      const { first, runs } = await timeRuns(accurate);
+      const decision = decideAfterProbe(runs, first);
+      if (decision.tier === 'accurate') return { loaded: accurate, reason: decision.reason };
+      why = decision.reason;
+    } else {
+      why = `auto: ${accurate.session.fallbackReason ?? 'the accurate model did not run on WebGPU'}`;
+    }
+    await accurate.session.session.release();
+  } catch (e) {
+    why = `auto: the accurate model could not be used (${errorText(e)})`;
+  }
+  return { loaded: await load(req, 'fast', req.preferWebGpu, threads), reason: why };
+}
+
 async function init(req: InitRequest): Promise<void> {
   try {
-    sidecar = await loadSidecar(req.sidecarUrl);
-    const file = sidecar.file;
-    modelBytes = await loadModelBytes(req.modelUrl, sidecar.sha256, (loaded, total) =>
-      post({ type: 'progress', stage: 'download', file, loaded, total }),
-    );
-    post({ type: 'progress', stage: 'compile', file, loaded: 0, total: null });
     const threads = configureWasm(req.wasmPaths, req.numThreads);
-    current = await createSession(modelBytes, req.preferWebGpu, threads);
+    const noGpu = req.preferWebGpu ? await webGpuUnavailableReason() : 'WebGPU turned off in settings';
+    const plan = planModel(req.choice, noGpu);
+    const { loaded, reason } =
+      plan.kind === 'probe-accurate'
+        ? await probeAccurate(req, threads)
+        : { loaded: await load(req, plan.tier, req.preferWebGpu, threads), reason: plan.reason };
+    sidecar = loaded.sidecar;
+    modelBytes = loaded.bytes;
+    current = loaded.session;
     watchDeviceLoss(current);
     post({
       type: 'ready',
       backend: current.backend,
       fallbackReason: current.fallbackReason,
-      model: { id: sidecar.id, version: sidecar.version, inputSize: sidecar.input.shape[2] },
+      model: { id: sidecar.id, version: sidecar.version, inputSize: sidecar.input.shape[2], tier: loaded.tier },
+      modelReason: reason,
       threads: current.threads,
     });
   } catch (e) {

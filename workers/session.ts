@@ -25,7 +25,8 @@ interface GpuLike {
   requestAdapter(): Promise<object | null>;
 }
 
-async function webGpuUnavailableReason(): Promise<string | null> {
+/** Why WebGPU cannot be used here, or null when an adapter exists. */
+export async function webGpuUnavailableReason(): Promise<string | null> {
   const gpu = (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
   if (!gpu) return 'this browser has no WebGPU';
   try {

@@ -45,7 +45,11 @@ function composite(photos, faces, out) {
   ]);
 }
 
-/** Returns { photo, clip } per face count in `workDir`. The clips run at 30 fps so the camera rarely caps the loop. */
+/**
+ * Returns { photo, clip } per face count in `workDir`. The clips run at 30 fps so the camera rarely caps the
+ * loop. 1.5 s of empty frame after each 4 s pass (longer than the tracker's memory): the faces leave and
+ * come back as new people, so each clip loop gives fresh first-detection → first-label times.
+ */
 export function makeClips(workDir, scenesDirs, counts = [1, 3, 6]) {
   const photos = photoPaths(scenesDirs, SINGLE_FACE);
   const out = {};
@@ -53,9 +57,13 @@ export function makeClips(workDir, scenesDirs, counts = [1, 3, 6]) {
     const photo = faces === 1 ? photos[0] : join(workDir, `faces${faces}.png`);
     if (faces !== 1) composite(photos, faces, photo);
     const clip = join(workDir, `faces${faces}.y4m`);
-    execFileSync('node', ['scripts/make-camera-clip.mjs', '--out', clip, '--fps', '30', '--seconds', '4', photo], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'node',
+      ['scripts/make-camera-clip.mjs', '--out', clip, '--fps', '30', '--seconds', '4', '--gap', '1.5', photo],
+      {
+        stdio: 'ignore',
+      },
+    );
     out[faces] = { photo, clip };
   }
   return out;

@@ -56,12 +56,15 @@ export function markdown(r) {
     out.push('## 3. Live loop in the app (fake camera, 30 fps clip)', '');
     const rows = r.live.map((l) => [
       String(l.faces),
-      l.backend,
+      `${l.model ?? '—'}, ${l.backend}`,
       l.fps.toFixed(1),
       ms(l.frameMs.median),
       ms(l.frameMs.p90),
       ms(l.detectMsStatus.median),
       ms(l.classifyMsStatus.median),
+      l.labelLatencyMs?.n
+        ? `${ms(l.labelLatencyMs.median)} / ${ms(l.labelLatencyMs.p90)} (${l.labelLatencyMs.n})`
+        : '—',
       ms(l.longtaskMsPerS),
       ms(l.longtaskMaxMs),
       String(l.facesShown.median ?? '—'),
@@ -76,6 +79,7 @@ export function markdown(r) {
           'frame ms p90',
           'detect ms (status)',
           'classify ms (status)',
+          'first label ms median / p90 (faces)',
           'long tasks ms/s',
           'longest task ms',
           'faces shown',

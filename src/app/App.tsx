@@ -5,6 +5,7 @@ import { LiveScreen } from '../screens/live/LiveScreen';
 import { PhotoScreen } from '../screens/photo/PhotoScreen';
 import { Models, type ModelsState } from '../pipeline/models';
 import { LoadingBanner } from './LoadingBanner';
+import { isModelChoice } from '../classify/modelChoice';
 import { loadPreferences, savePreferences, type Preferences } from './preferences';
 import { useLog } from './useLog';
 import { useLogSink } from './useLogSink';
@@ -35,6 +36,7 @@ export function App() {
     setPrefs(next);
     savePreferences(next);
     if (patch.detectorModel) models.setDetectorModel(patch.detectorModel);
+    if (patch.classifierChoice) models.setClassifierChoice(patch.classifierChoice);
   };
 
   const sink = useLogSink(log, state, setLogNotice);
@@ -115,6 +117,21 @@ export function App() {
           >
             <option value="short">Short range (within ~2 m)</option>
             <option value="full">Full range (farther away)</option>
+          </select>
+        </label>
+        <label>
+          Mask classifier{' '}
+          <select
+            data-testid="classifier-select"
+            value={prefs.classifierChoice}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              if (isModelChoice(v)) changePrefs({ classifierChoice: v });
+            }}
+          >
+            <option value="auto">Auto (accurate if this device's GPU is fast enough)</option>
+            <option value="accurate">Accurate (VGG16, needs a fast GPU)</option>
+            <option value="fast">Fast (MobileNetV3, any device)</option>
           </select>
         </label>
         <span class="muted">

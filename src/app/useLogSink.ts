@@ -1,5 +1,5 @@
-// Builds the live loop's event sink from the log: each final event is written with the camera, the
-// classifier's id and version and, when thumbnails are on, a JPEG of the face. The sink object stays
+// Builds the live loop's event sink from the log: each final event is written with the camera, the id and
+// version of the classifier that labelled it and, when thumbnails are on, a JPEG of the face. The sink object stays
 // the same for the page's life and reads the latest log, settings and model state when it is used.
 import { useMemo, useRef } from 'preact/hooks';
 import { logTrackEvents, outcomeNotice } from '../log/eventLogger';
@@ -16,7 +16,7 @@ export function useLogSink(log: LogState, models: ModelsState, onNotice: (text: 
       get wantsCrops() {
         return latest.current.log.db !== null && latest.current.log.settings.thumbnails;
       },
-      record(events, { camera, crops, cropSize }) {
+      record(events, { camera, crops, cropSize, labelledBy }) {
         const { log: current, models: state } = latest.current;
         const db = current.db;
         if (!db) return;
@@ -24,6 +24,7 @@ export function useLogSink(log: LogState, models: ModelsState, onNotice: (text: 
           camera,
           modelId: state.modelId ?? 'unknown',
           modelVersion: state.modelVersion ?? '',
+          labelledBy: (id) => labelledBy.get(id) ?? null,
           timeOrigin: performance.timeOrigin,
           thumbnailFor: async (id) => {
             const crop = crops.get(id);

@@ -29,7 +29,8 @@ class ScriptedWorker {
       type: 'ready',
       backend: 'wasm',
       fallbackReason: null,
-      model: { id: 'm', version: '1', inputSize: 2 },
+      model: { id: 'm', version: '1', inputSize: 2, tier: 'fast' },
+      modelReason: 'chosen in settings',
       threads: 1,
     });
   }
@@ -150,5 +151,67 @@ describe('ClassifierClient after the worker dies', () => {
     await expect(client.ready).rejects.toBeInstanceOf(ClassifierLoadError);
     expect(ScriptedWorker.all).toHaveLength(1);
     await expect(client.classify(crops(), 2, 1)).rejects.toThrow(/did not load/);
+  });
+});
+
+describe('ClassifierClient model choice', () => {
+  it('asks the worker for the chosen tier, with both tiers served from the page origin', () => {
+    new ClassifierClient({}, { choice: 'fast' });
+    const init = latest().received[0];
+    expect(init).toMatchObject({
+      type: 'init',
+      choice: 'fast',
+      models: {
+        accurate: { modelUrl: 'http://app.test/models/mask_vgg16_224.int8.onnx' },
+        fast: {
+          modelUrl: 'http://app.test/models/mask_mnv3s_224.int8.onnx',
+          sidecarUrl: 'http://app.test/models/mask_mnv3s_224.int8.json',
+        },
+      },
+    });
+    new ClassifierClient();
+    expect(latest().received[0]).toMatchObject({ choice: 'auto' });
+  });
+
+  it('setChoice replaces the worker, rejects what was in flight, and reports the new model', async () => {
+    const onLoaded = vi.fn();
+    const client = new ClassifierClient({ onLoaded }, { choice: 'fast' });
+    latest().ready();
+    await client.ready;
+    expect(onLoaded).toHaveBeenCalledOnce();
+    const pending = client.classify(crops(), 2, 1);
+    await tick();
+    const first = latest();
+    expect(client.model).toMatchObject({ id: 'm', tier: 'fast' });
+    const switched = client.setChoice('accurate');
+    await expect(pending).rejects.toBeInstanceOf(ClassifierStoppedError);
+    expect(client.model).toBeNull();
+    expect(first.terminated).toBe(true);
+    expect(latest()).not.toBe(first);
+    expect(latest().received[0]).toMatchObject({ type: 'init', choice: 'accurate' });
+    expect(client.busy).toBe(true);
+    latest().reply({
+      type: 'ready',
+      backend: 'wasm',
+      fallbackReason: null,
+      model: { id: 'vgg', version: '2', inputSize: 2, tier: 'accurate' },
+      modelReason: 'chosen in settings',
+      threads: 1,
+    });
+    await expect(switched).resolves.toMatchObject({ model: { id: 'vgg', tier: 'accurate' } });
+    expect(onLoaded).toHaveBeenLastCalledWith(expect.objectContaining({ modelReason: 'chosen in settings' }));
+    expect(client.model).toMatchObject({ id: 'vgg', version: '2' });
+    expect(client.busy).toBe(false);
+  });
+
+  it('setChoice after a failed first load starts over', async () => {
+    const client = new ClassifierClient({}, { choice: 'accurate' });
+    latest().reply({ type: 'error', stage: 'load', file: 'm.onnx', message: 'HTTP 404', requestId: null });
+    await expect(client.ready).rejects.toBeInstanceOf(ClassifierLoadError);
+    await expect(client.classify(crops(), 2, 1)).rejects.toBeInstanceOf(ClassifierStoppedError);
+    const switched = client.setChoice('fast');
+    latest().ready();
+    await expect(switched).resolves.toMatchObject({ type: 'ready' });
+    await expect(client.ready).resolves.toMatchObject({ type: 'ready' });
   });
 });

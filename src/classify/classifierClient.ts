@@ -6,8 +6,8 @@
 // pending request is rejected with a ClassifierStoppedError and a new worker is started. After
 // MAX_RESTARTS crashes with no result in between, the client gives up and says so.
 import { errorText } from '../errorText';
-import { CLASSIFIER_MODEL, ORT_WASM } from '../servedFiles';
-import type { Backend, FromWorker, InitRequest, ReadyMessage } from './protocol';
+import { CLASSIFIER_MODELS, ORT_WASM } from '../servedFiles';
+import type { Backend, FromWorker, InitRequest, ModelChoice, ModelTier, ModelUrls, ReadyMessage } from './protocol';
 import { isFromWorker } from './protocol';
 
 export const MAX_RESTARTS = 3;
@@ -21,6 +21,8 @@ export interface ClassifierEvents {
   onStopped?(reason: string, restarting: boolean): void;
   /** A restarted worker has its model loaded again. */
   onRestarted?(): void;
+  /** A worker has its model loaded: the first, a restarted one, or one started by `setChoice`. */
+  onLoaded?(ready: ReadyMessage): void;
 }
 
 export class ClassifierLoadError extends Error {
@@ -57,15 +59,38 @@ export class ClassifierClient {
   /** Crashes since the last result: bounds restarts of a worker that dies on every request. */
   private crashes = 0;
   private stopped: ClassifierStoppedError | null = null;
-  /** The first load: resolves with the model's description, or rejects with a ClassifierLoadError. */
-  readonly ready: Promise<ReadyMessage>;
+  private current: ReadyMessage['model'] | null = null;
+  private firstReady!: Promise<ReadyMessage>;
+  private settleFirst!: { resolve(m: ReadyMessage): void; reject(e: Error): void };
+
+  /**
+   * The first load of any worker: resolves with the model's description, or rejects with a
+   * ClassifierLoadError (until `setChoice` starts over). Every later load is reported by `onLoaded`.
+   */
+  get ready(): Promise<ReadyMessage> {
+    return this.firstReady;
+  }
 
   constructor(
     private readonly events: ClassifierEvents = {},
-    private readonly options: { preferWebGpu?: boolean } = {},
+    private readonly options: { preferWebGpu?: boolean; choice?: ModelChoice } = {},
   ) {
+    this.resetReady();
     [this.worker, this.loading] = this.start();
-    this.ready = this.loading;
+  }
+
+  private resetReady(): void {
+    this.firstReady = new Promise<ReadyMessage>((resolve, reject) => (this.settleFirst = { resolve, reject }));
+    // A first load that fails is reported through `ready` and the load error; never as unhandled.
+    this.firstReady.catch(() => undefined);
+  }
+
+  /**
+   * The model of the worker now loaded, null while none is. A result resolved by `classify` always comes
+   * from it: answers of a replaced worker are dropped.
+   */
+  get model(): ReadyMessage['model'] | null {
+    return this.loaded ? this.current : null;
   }
 
   /** True while a batch is in flight or no worker is ready: the live loop then skips classifying. */
@@ -87,6 +112,25 @@ export class ClassifierClient {
         () => undefined,
       );
     });
+  }
+
+  /**
+   * Switches to another model choice: the current worker is replaced by one that loads it (requests in
+   * flight are rejected with a ClassifierStoppedError). Resolves when the new model is ready; a failure
+   * to load it counts as a crash, so it is retried like one.
+   */
+  setChoice(choice: ModelChoice): Promise<ReadyMessage> {
+    this.options.choice = choice;
+    // The user's choice is a fresh start: earlier failures (e.g. a model that did not load) are forgotten.
+    if (this.stopped && !this.everLoaded) this.resetReady();
+    this.stopped = null;
+    this.crashes = 0;
+    this.worker.terminate();
+    this.rejectPending(new ClassifierStoppedError('Classification stopped: the model is being changed.'));
+    // From here a load failure is retried like a crash, and `ready` settles with the new worker's load.
+    this.everLoaded = true;
+    [this.worker, this.loading] = this.start();
+    return this.loading;
   }
 
   private start(): [Worker, Promise<ReadyMessage>] {
@@ -113,15 +157,19 @@ export class ClassifierClient {
       };
     });
     loading.then(
-      () => {
+      (ready) => {
         if (worker !== this.worker) return;
         this.loaded = true;
+        this.current = ready.model;
         if (this.everLoaded) this.events.onRestarted?.();
         this.everLoaded = true;
+        this.settleFirst.resolve(ready);
+        this.events.onLoaded?.(ready);
       },
       (e: unknown) => {
         // The first load failed: nothing will ever be classified.
         if (worker !== this.worker || this.everLoaded) return;
+        this.settleFirst.reject(e instanceof Error ? e : new Error(errorText(e)));
         this.stopped = new ClassifierStoppedError(`The mask classifier did not load: ${errorText(e)}`);
         this.rejectPending(this.stopped);
       },
@@ -130,8 +178,13 @@ export class ClassifierClient {
     const abs = (p: string) => new URL(p, base).href;
     const init: InitRequest = {
       type: 'init',
-      modelUrl: abs(CLASSIFIER_MODEL.model),
-      sidecarUrl: abs(CLASSIFIER_MODEL.sidecar),
+      models: Object.fromEntries(
+        Object.entries(CLASSIFIER_MODELS).map(([tier, m]) => [
+          tier,
+          { modelUrl: abs(m.model), sidecarUrl: abs(m.sidecar) },
+        ]),
+      ) as Record<ModelTier, ModelUrls>,
+      choice: this.options.choice ?? 'auto',
       wasmPaths: { mjs: abs(ORT_WASM.mjs), wasm: abs(ORT_WASM.wasm) },
       preferWebGpu: this.options.preferWebGpu ?? true,
       numThreads: Math.min(4, navigator.hardwareConcurrency || 1),

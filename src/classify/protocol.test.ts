@@ -18,8 +18,12 @@ describe('worker protocol', () => {
     expect(isToWorker({ type: 'classify', id: 1, size: 2, count: 3, rgba })).toBe(true);
     expect(isToWorker({ type: 'classify', id: 1, size: 2, count: 4, rgba })).toBe(false);
     expect(isToWorker({ type: 'classify', id: '1', size: 2, count: 3, rgba })).toBe(false);
-    expect(isToWorker({ type: 'init', modelUrl: 'https://x/m.onnx', sidecarUrl: 'https://x/m.json' })).toBe(true);
-    expect(isToWorker({ type: 'init', modelUrl: 3 })).toBe(false);
+    const urls = { modelUrl: 'https://x/m.onnx', sidecarUrl: 'https://x/m.json' };
+    expect(isToWorker({ type: 'init', choice: 'auto', models: { accurate: urls, fast: urls } })).toBe(true);
+    expect(isToWorker({ type: 'init', choice: 'best', models: { accurate: urls, fast: urls } })).toBe(false);
+    expect(isToWorker({ type: 'init', choice: 'fast', models: { accurate: urls } })).toBe(false);
+    expect(isToWorker({ type: 'init', choice: 'fast', models: { accurate: urls, fast: { modelUrl: 3 } } })).toBe(false);
+    expect(isToWorker({ type: 'init', modelUrl: 'https://x/m.onnx', sidecarUrl: 'https://x/m.json' })).toBe(false);
     expect(isToWorker(null)).toBe(false);
     expect(isToWorker({ type: 'shutdown' })).toBe(false);
   });
@@ -32,6 +36,13 @@ describe('worker protocol', () => {
 });
 
 describe('validateSidecar', () => {
+  it('accepts both deployed sidecars', async () => {
+    const { readFile } = await import('node:fs/promises');
+    for (const f of ['models/mask_vgg16_224.int8.json', 'models/mask_mnv3s_224.int8.json']) {
+      expect(validateSidecar(JSON.parse(await readFile(f, 'utf8'))), f).toBeNull();
+    }
+  });
+
   it('accepts the export step’s sidecar', async () => {
     const { readFile } = await import('node:fs/promises');
     const real: unknown = JSON.parse(await readFile('models/mask_vgg16_224.int8.json', 'utf8'));

@@ -1,5 +1,8 @@
 // The one message protocol between the main thread and the classifier worker. Both sides import it.
 import { CLASS_NAMES, type MaskClass } from './classes';
+import { isModelChoice, type ModelChoice, type ModelTier } from './modelChoice';
+
+export type { ModelChoice, ModelTier } from './modelChoice';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -13,13 +16,21 @@ export interface ModelSidecar {
   input: { name: string; shape: [null, 3, number, number]; layout: 'NCHW'; range: [number, number] };
   output: { name: string; softmax: boolean };
   classes: MaskClass[];
+  /** Which of the deployed classifiers this is (absent in sidecars older than the fast tier). */
+  tier?: ModelTier;
+}
+
+/** Absolute URLs: the worker's own URL is not the page's, so relative ones would resolve wrongly. */
+export interface ModelUrls {
+  modelUrl: string;
+  sidecarUrl: string;
 }
 
 export interface InitRequest {
   type: 'init';
-  /** Absolute URLs: the worker's own URL is not the page's, so relative ones would resolve wrongly. */
-  modelUrl: string;
-  sidecarUrl: string;
+  /** Both tiers' files; the worker downloads only what `choice` (and, in auto, the warm-up) needs. */
+  models: Record<ModelTier, ModelUrls>;
+  choice: ModelChoice;
   wasmPaths: { mjs: string; wasm: string };
   preferWebGpu: boolean;
   numThreads: number;
@@ -49,7 +60,9 @@ export interface ReadyMessage {
   backend: Backend;
   /** Why WebGPU was not used, when it was preferred. */
   fallbackReason: string | null;
-  model: { id: string; version: string; inputSize: number };
+  model: { id: string; version: string; inputSize: number; tier: ModelTier };
+  /** Why this model: chosen in settings, or what auto measured or lacked (e.g. `auto: no WebGPU adapter`). */
+  modelReason: string;
   threads: number;
 }
 
@@ -89,7 +102,7 @@ export function isFromWorker(value: unknown): value is FromWorker {
 export function isToWorker(value: unknown): value is ToWorker {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  if (v.type === 'init') return typeof v.modelUrl === 'string' && typeof v.sidecarUrl === 'string';
+  if (v.type === 'init') return isModelChoice(v.choice) && isUrls(v.models, 'accurate') && isUrls(v.models, 'fast');
   if (v.type === 'classify') {
     const { id, size, count, rgba } = v;
     return (
@@ -101,6 +114,14 @@ export function isToWorker(value: unknown): value is ToWorker {
     );
   }
   return false;
+}
+
+function isUrls(models: unknown, tier: ModelTier): boolean {
+  if (typeof models !== 'object' || models === null) return false;
+  const m = (models as Record<string, unknown>)[tier];
+  if (typeof m !== 'object' || m === null) return false;
+  const u = m as Record<string, unknown>;
+  return typeof u.modelUrl === 'string' && typeof u.sidecarUrl === 'string';
 }
 
 /** Checks a parsed sidecar JSON; returns an error message or null. */

@@ -34,6 +34,23 @@ describe('logTrackEvents', () => {
     expect(e.thumbnail).toBeUndefined();
   });
 
+  it("stores the classifier that labelled each track, else the context's", async () => {
+    const db = await openLog({ name: `logger-${Math.random()}` });
+    await logTrackEvents(db, [event(1, 'correct'), event(2, 'none')], {
+      camera: 'c',
+      modelId: 'mask_vgg16_224',
+      modelVersion: '2.0.0',
+      timeOrigin: 0,
+      labelledBy: (id) => (id === 1 ? { id: 'mask_mnv3s_224', version: '1.0.0' } : null),
+    });
+    const stored = (await db.page({}, 10)).events;
+    expect(stored.find((e) => e.label === 'correct')).toMatchObject({
+      modelId: 'mask_mnv3s_224',
+      modelVersion: '1.0.0',
+    });
+    expect(stored.find((e) => e.label === 'none')).toMatchObject({ modelId: 'mask_vgg16_224', modelVersion: '2.0.0' });
+  });
+
   it('keeps a thumbnail only when one is made; a failed thumbnail still saves the event', async () => {
     const db = await openLog({ name: `logger-${Math.random()}` });
     const thumb = new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });

@@ -5,10 +5,19 @@ import type { LogDb } from './db';
 import { logEventFromTrack } from './fromTrack';
 import { errorText } from '../errorText';
 
+/** A classifier by id and version, as logged with each event. */
+export interface ModelRef {
+  id: string;
+  version: string;
+}
+
 export interface LoggedContext {
   camera: string;
+  /** The classifier to log when `labelledBy` names none for an event. */
   modelId: string;
   modelVersion: string;
+  /** The classifier that gave a track its latest result (the model can change while the camera runs). */
+  labelledBy?: (trackId: number) => ModelRef | null;
   /** performance.now() time origin: tracker times are monotonic ms, the log keeps wall-clock ms. */
   timeOrigin: number;
   thumbnailFor?: (trackId: number) => Promise<Blob | null>;
@@ -36,11 +45,12 @@ export async function logTrackEvents(
     try {
       // A thumbnail is optional: failing to make one must never cost the event.
       const thumbnail = (await ctx.thumbnailFor?.(event.trackId).catch(() => null)) ?? undefined;
+      const model = ctx.labelledBy?.(event.trackId) ?? { id: ctx.modelId, version: ctx.modelVersion };
       const result = await db.add(
         logEventFromTrack(wallClock, {
           camera: ctx.camera,
-          modelId: ctx.modelId,
-          modelVersion: ctx.modelVersion,
+          modelId: model.id,
+          modelVersion: model.version,
           ...(thumbnail ? { thumbnail } : {}),
         }),
       );

@@ -6,13 +6,25 @@ import { ClassifierStoppedError, type ClassifierClient } from '../classify/class
 import { cropFaces } from '../classify/cropImage';
 import { predictionAt } from '../classify/prediction';
 import type { FaceFinder } from '../detect/faceDetector';
+import { batchCap } from '../track/schedule';
 import { Tracker, type TrackEvent, type TrackView } from '../track/tracker';
 import { errorText } from '../errorText';
 
+/**
+ * A User Timing measure per face, from its first detection to its first label (read by `npm run bench` as
+ * labelLatencyMs). Cleared at once, so a long session keeps no timeline entries; observers still get it.
+ */
+export const LABEL_LATENCY_MEASURE = 'maskgate:label-latency';
+
 /** Each face is re-classified at most this often. */
 export const RECLASSIFY_MS = 400;
-/** At most this many faces go to the worker in one batch. */
+/** At most this many faces go to the worker in one batch… */
 export const MAX_BATCH = 6;
+/**
+ * …and no more than fit in about this much worker time (measured per face), so a face that appears while a
+ * batch runs waits at most this long for its own: 150 ms leaves most of the 500 ms a label should take.
+ */
+export const BATCH_BUDGET_MS = 150;
 
 export interface LiveFrame {
   /** The frame's timestamp; tracks with lastSeen === timestamp are the faces in this frame. */
@@ -26,12 +38,17 @@ export interface LiveFrame {
 
 /** Face crops (RGBA, inputSize x inputSize) by track id. */
 export type EventCrops = ReadonlyMap<number, Uint8ClampedArray>;
+/** The classifier (id, version) that gave each track its latest result, by track id. */
+export type EventModels = ReadonlyMap<number, { id: string; version: string }>;
 
 /** Where each person's event goes once final. App builds it from src/log. */
 export interface EventSink {
   /** Whether crops are wanted for thumbnails; read on every batch (privacy: off by default). */
   readonly wantsCrops: boolean;
-  record(events: readonly TrackEvent[], source: { camera: string; crops: EventCrops; cropSize: number }): void;
+  record(
+    events: readonly TrackEvent[],
+    source: { camera: string; crops: EventCrops; cropSize: number; labelledBy: EventModels },
+  ): void;
 }
 
 export interface LiveLoopSetup {
@@ -54,11 +71,15 @@ export interface LiveLoopHandlers {
 export class LiveLoop {
   /** Latest crop per track, kept only while the sink wants them. */
   private readonly crops = new Map<number, Uint8ClampedArray>();
+  /** Which classifier gave each live track its latest result (the choice can change mid-run). */
+  private readonly labelledBy = new Map<number, { id: string; version: string }>();
   private running = false;
   private readonly tracker = new Tracker();
   private lastTs = 0;
   private fps = 0;
   private frameHandle = 0;
+  /** Measured time per face of a classified batch (request to answer), smoothed; null before the first. */
+  private msPerFace: number | null = null;
 
   private readonly video: HTMLVideoElement;
 
@@ -87,12 +108,21 @@ export class LiveLoop {
   private emit(events: readonly TrackEvent[]): void {
     if (events.length === 0) return;
     const crops = new Map<number, Uint8ClampedArray>();
+    const labelledBy = new Map<number, { id: string; version: string }>();
     for (const e of events) {
       const crop = this.crops.get(e.trackId);
       this.crops.delete(e.trackId);
       if (crop) crops.set(e.trackId, crop);
+      const model = this.labelledBy.get(e.trackId);
+      this.labelledBy.delete(e.trackId);
+      if (model) labelledBy.set(e.trackId, model);
     }
-    this.setup.sink.record(events, { camera: this.setup.camera, crops, cropSize: this.setup.inputSize });
+    this.setup.sink.record(events, {
+      camera: this.setup.camera,
+      crops,
+      cropSize: this.setup.inputSize,
+      labelledBy,
+    });
     this.handlers.onEvents(events);
   }
 
@@ -149,7 +179,8 @@ export class LiveLoop {
   private classifyDue(now: number, width: number, height: number): void {
     const { classifier, inputSize, sink } = this.setup;
     if (classifier.busy) return;
-    const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, MAX_BATCH);
+    const cap = batchCap(this.msPerFace, BATCH_BUDGET_MS, MAX_BATCH);
+    const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, cap);
     if (due.length === 0) return;
     const rgba = cropFaces(
       this.video,
@@ -160,8 +191,24 @@ export class LiveLoop {
     );
     if (sink.wantsCrops) this.rememberCrops(due, rgba);
     else this.crops.clear();
+    const sent = performance.now();
     classifier.classify(rgba, inputSize, due.length).then(
-      (probs) => due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now)),
+      (probs) => {
+        const perFace = (performance.now() - sent) / due.length;
+        this.msPerFace = this.msPerFace === null ? perFace : this.msPerFace * 0.7 + perFace * 0.3;
+        due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now));
+        const labelled = performance.now();
+        for (const t of due) {
+          // `t` is the track as it was when asked: no result then means this is its first label.
+          if (t.classifications > 0 || !this.tracker.activeTracks.some((a) => a.id === t.id)) continue;
+          performance.measure(LABEL_LATENCY_MEASURE, { start: t.firstSeen, end: labelled });
+          performance.clearMeasures(LABEL_LATENCY_MEASURE);
+        }
+        const model = classifier.model;
+        if (model) for (const t of due) this.labelledBy.set(t.id, { id: model.id, version: model.version });
+        const live = new Set(this.tracker.activeTracks.map((t) => t.id));
+        for (const id of this.labelledBy.keys()) if (!live.has(id)) this.labelledBy.delete(id);
+      },
       // A failed batch is retried for those faces after RECLASSIFY_MS; say why. A stopped worker is not
       // this loop's to report: the model holder says it is restarting (or gave up).
       (e: unknown) => {

@@ -2,7 +2,7 @@
 // Screens never load models themselves, so switching screens costs nothing and a failed model is
 // reported once.
 import { ClassifierClient, ClassifierLoadError } from '../classify/classifierClient';
-import type { Backend } from '../classify/protocol';
+import type { Backend, ModelChoice, ModelTier, ReadyMessage } from '../classify/protocol';
 import { createFaceFinder, PHOTO_COMPANION_TUNING, type DetectorModel, type FaceFinder } from '../detect/faceDetector';
 import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR } from '../servedFiles';
 import { errorText } from '../errorText';
@@ -23,6 +23,11 @@ export interface ModelsState {
   threads: number;
   modelId: string | null;
   modelVersion: string | null;
+  /** The tier of the loaded classifier, and why it was picked (settings, or what auto measured). */
+  modelTier: ModelTier | null;
+  modelReason: string | null;
+  /** The user's setting: auto, accurate or fast. */
+  modelChoice: ModelChoice;
   inputSize: number;
   /** Worker time of the latest classified batch, ms; null before the first. */
   classifyMs: number | null;
@@ -44,6 +49,9 @@ export class Models {
     threads: 1,
     modelId: null,
     modelVersion: null,
+    modelTier: null,
+    modelReason: null,
+    modelChoice: 'auto',
     inputSize: 224,
     classifyMs: null,
     restarting: null,
@@ -54,8 +62,9 @@ export class Models {
   private finders = new Map<DetectorModel, Promise<FaceFinder>>();
   private detectorModel: DetectorModel;
 
-  constructor(options: { preferWebGpu: boolean; detectorModel: DetectorModel }) {
+  constructor(options: { preferWebGpu: boolean; detectorModel: DetectorModel; classifierChoice: ModelChoice }) {
     this.detectorModel = options.detectorModel;
+    this.state.modelChoice = options.classifierChoice;
     this.classifier = new ClassifierClient(
       {
         onProgress: (stage, file, loaded, total) => this.set({ progress: { stage, file, loaded, total } }),
@@ -70,21 +79,41 @@ export class Models {
                 errors: [...this.state.errors, `${reason} Press Retry to reload the page and start it again.`],
               }),
         onRestarted: () => this.set({ restarting: null, progress: null }),
+        onLoaded: (r) => this.loaded(r),
       },
-      { preferWebGpu: options.preferWebGpu },
+      { preferWebGpu: options.preferWebGpu, choice: options.classifierChoice },
     );
+    this.watchFirstLoad();
+    void this.faceFinder().catch(() => undefined);
+  }
+
+  /** Loads the classifier the user chose (auto, accurate, fast) in place of the current one. */
+  setClassifierChoice(choice: ModelChoice): void {
+    const errors = this.state.errors.filter((e) => !/classifier/i.test(e));
+    const wasError = this.state.classifier === 'error';
+    this.set({ modelChoice: choice, classifier: 'loading', classifyMs: null, restarting: null, errors });
+    void this.classifier.setChoice(choice).catch(() => undefined);
+    if (wasError) this.watchFirstLoad();
+  }
+
+  private loaded(r: ReadyMessage): void {
+    this.set({
+      classifier: 'ready',
+      progress: null,
+      backend: r.backend,
+      backendNote: r.fallbackReason,
+      threads: r.threads,
+      modelId: r.model.id,
+      modelVersion: r.model.version,
+      modelTier: r.model.tier,
+      modelReason: r.modelReason,
+      inputSize: r.model.inputSize,
+    });
+  }
+
+  private watchFirstLoad(): void {
     this.classifier.ready.then(
-      (r) =>
-        this.set({
-          classifier: 'ready',
-          progress: null,
-          backend: r.backend,
-          backendNote: r.fallbackReason,
-          threads: r.threads,
-          modelId: r.model.id,
-          modelVersion: r.model.version,
-          inputSize: r.model.inputSize,
-        }),
+      () => undefined,
       (e: unknown) => {
         const text =
           e instanceof ClassifierLoadError && e.file
@@ -93,7 +122,6 @@ export class Models {
         this.set({ classifier: 'error', progress: null, errors: [...this.state.errors, text] });
       },
     );
-    void this.faceFinder().catch(() => undefined);
   }
 
   subscribe(l: Listener): () => void {

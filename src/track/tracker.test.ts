@@ -141,6 +141,25 @@ describe('Tracker classification', () => {
     expect(tracker.dueForClassification(260, 250).map((t) => t.id)).toEqual([1, 2]);
   });
 
+  it('classifies a face that just appeared before re-checking faces with a stable label', () => {
+    const tracker = new Tracker();
+    const people = [face(100, 100), face(300, 100), face(500, 100)];
+    // Three faces labelled for a while: stable.
+    for (let t = 0; t <= 1200; t += 100) {
+      tracker.update(t, people);
+      for (const due of tracker.dueForClassification(t, 400)) tracker.addProbs(due.id, CORRECT, t);
+    }
+    // A fourth person walks in; the first answer for them is lost (a failed batch). When all four are due
+    // again, the batch of two takes the unlabelled face first, though it was asked for more recently.
+    const all = [...people, face(300, 350)];
+    tracker.update(1300, all);
+    expect(tracker.dueForClassification(1300, 400).map((t) => t.id)).toEqual([4]);
+    tracker.update(1700, all);
+    const batch = tracker.dueForClassification(1700, 400, 2);
+    expect(batch.map((t) => t.id)).toEqual([4, 1]);
+    expect(batch[0]).toMatchObject({ label: null, classifications: 0 });
+  });
+
   it('does not request classification for a face not in the latest frame', () => {
     const tracker = new Tracker();
     tracker.update(0, [face(100, 100)]);

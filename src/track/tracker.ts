@@ -1,5 +1,6 @@
 import type { MaskClass, Probs } from '../classify/classes';
 import { centreDistance, iou, type Box, type ScoredBox } from '../geometry/box';
+import { pickForClassification } from './schedule';
 import { ClassSmoother, type SmootherOptions } from './smoother';
 
 export interface TrackerOptions extends SmootherOptions {
@@ -138,17 +139,23 @@ export class Tracker {
   }
 
   /**
-   * Tracks visible in the latest frame whose last classification request is at
-   * least `minIntervalMs` old (never-classified first, then the stalest), at most
-   * `max` of them. The returned tracks are marked as requested at `nowMs`, so a
-   * lost result is retried after `minIntervalMs`.
+   * Tracks visible in the latest frame whose last classification request is at least `minIntervalMs`
+   * old, at most `max` of them, new faces first (src/track/schedule.ts): no result yet, then labels not
+   * settled, then stable labels, the longest-waiting first. The returned tracks are marked as requested
+   * at `nowMs`, so a lost result is retried after `minIntervalMs`.
    */
   dueForClassification(nowMs: number, minIntervalMs: number, max = Infinity): TrackView[] {
-    const due = this.tracks
+    const visible = this.tracks
       .filter((t) => t.lastSeen === this.lastFrameMs)
-      .filter((t) => t.requestedAt === null || nowMs - t.requestedAt >= minIntervalMs)
-      .sort((a, b) => (a.requestedAt ?? -Infinity) - (b.requestedAt ?? -Infinity))
-      .slice(0, max);
+      .map((track) => ({
+        track,
+        id: track.id,
+        firstSeen: track.firstSeen,
+        requestedAt: track.requestedAt,
+        results: track.smoother.count,
+        unsettled: track.smoother.count < this.options.settleMinResults || track.smoother.switching,
+      }));
+    const due = pickForClassification(visible, nowMs, minIntervalMs, max).map((c) => c.track);
     for (const track of due) track.requestedAt = nowMs;
     return due.map(view);
   }

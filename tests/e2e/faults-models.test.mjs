@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launchBrowser, serveBuild, waitForModels, watchPage } from './harness.mjs';
 
-const ONNX = 'mask_vgg16_224.int8.onnx';
-const SIDECAR = 'mask_vgg16_224.int8.json';
+// The model this machine's headless Chromium loads by default: no WebGPU adapter, so auto picks the fast tier.
+const ONNX = 'mask_mnv3s_224.int8.onnx';
+const SIDECAR = 'mask_mnv3s_224.int8.json';
 const TFLITE = 'face_detection_short_range.tflite';
 
 let server;

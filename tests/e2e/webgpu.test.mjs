@@ -76,8 +76,12 @@ async function classifyBoth({ modelUrl, sidecarUrl, size, crops }) {
         try {
           worker.postMessage({
             type: 'init',
-            modelUrl: abs(modelUrl),
-            sidecarUrl: abs(sidecarUrl),
+            // One model for both tiers, chosen outright: no auto warm-up, the backend as asked.
+            models: {
+              accurate: { modelUrl: abs(modelUrl), sidecarUrl: abs(sidecarUrl) },
+              fast: { modelUrl: abs(modelUrl), sidecarUrl: abs(sidecarUrl) },
+            },
+            choice: 'accurate',
             wasmPaths: {
               mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'),
               wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm'),
@@ -124,9 +128,18 @@ test(
   'WebGPU backend: the app loads its classifier on WebGPU and the status line says so',
   { timeout: 600_000 },
   async () => {
+    // The fast tier chosen outright: in auto, the VGG16 warm-up alone would take ~90 s on SwiftShader (its
+    // choice is covered by src/classify/modelChoice.test.ts; a GPU machine runs it for real).
+    await page.addInitScript(() =>
+      localStorage.setItem(
+        'maskgate.preferences',
+        JSON.stringify({ detectorModel: 'short', preferWebGpu: true, classifierChoice: 'fast' }),
+      ),
+    );
     await page.goto(server.url);
     await waitForModels(page, 540_000);
     assert.equal(await page.getByTestId('backend').innerText(), 'WebGPU');
+    assert.match(await page.getByTestId('classifier-model').innerText(), /^mask_mnv3s_224 v.* \(chosen in settings\)$/);
   },
 );
 

@@ -36,6 +36,7 @@ export function HistoryList({ events, selected, onToggle }: HistoryListProps) {
             class={`history-item history-item-${event.label}`}
             data-label={event.label}
             data-id={event.id}
+            data-model={`${event.modelId} v${event.modelVersion}`}
           >
             <label class="history-item-select">
               <input
@@ -53,6 +54,9 @@ export function HistoryList({ events, selected, onToggle }: HistoryListProps) {
             <span class="history-item-confidence">{Math.round(event.confidence * 100)} %</span>
             <span class="history-item-duration">{(event.durationMs / 1000).toFixed(1)} s</span>
             {event.camera && <span class="history-item-camera">{event.camera}</span>}
+            <span class="history-item-model" title="The classifier that labelled this person">
+              {event.modelId} v{event.modelVersion}
+            </span>
           </li>
         );
       })}

@@ -1,4 +1,5 @@
-// The line under the video: classifier backend (and why not WebGPU), detection speed, classification time.
+// The line under the video: classifier model (and why it was picked), backend (and why not WebGPU),
+// detection speed, classification time.
 import type { ModelsState } from '../../pipeline/models';
 import type { LiveStats } from './useLiveSession';
 
@@ -10,6 +11,12 @@ function backendText(state: ModelsState): string {
 export function StatusLine({ state, running, stats }: { state: ModelsState; running: boolean; stats: LiveStats }) {
   return (
     <p class="status-line" data-testid="status-line" aria-live="off">
+      <span data-testid="classifier-model">
+        {state.modelId && state.classifier === 'ready'
+          ? `${state.modelId} v${state.modelVersion}${state.modelReason ? ` (${state.modelReason})` : ''}`
+          : 'loading the classifier…'}
+      </span>
+      {' · '}
       <span data-testid="backend">{backendText(state)}</span>
       {state.backend === 'wasm' && state.backendNote && <span data-testid="backend-note"> ({state.backendNote})</span>}
       {' · '}
