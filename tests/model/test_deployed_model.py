@@ -45,9 +45,14 @@ def stems():
     return [os.path.basename(p)[:-len(".int8.json")] for p in SIDECARS]
 
 
+def sidecar(stem):
+    with open(os.path.join(MODELS, stem + ".int8.json")) as f:
+        return json.load(f)
+
+
 class DeployedModelsTest(unittest.TestCase):
     def test_both_tiers_are_shipped(self):
-        tiers = {json.load(open(p))["tier"] for p in SIDECARS}
+        tiers = {sidecar(stem)["tier"] for stem in stems()}
         self.assertEqual(tiers, {"accurate", "fast"})
 
     def test_sidecar_matches_file(self):
@@ -79,7 +84,7 @@ class DeployedModelsTest(unittest.TestCase):
     def test_weights_are_int8_per_channel(self):
         for stem in stems():
             with self.subTest(stem):
-                meta = json.load(open(os.path.join(MODELS, stem + ".int8.json")))
+                meta = sidecar(stem)
                 proto = onnx.load(os.path.join(MODELS, stem + ".int8.onnx"))
                 onnx.checker.check_model(proto, full_check=True)
                 inits = {t.name: t for t in proto.graph.initializer}
@@ -123,7 +128,7 @@ class DeployedModelsTest(unittest.TestCase):
         items = list_crops(root)
         for stem in stems():
             with self.subTest(stem):
-                meta = json.load(open(os.path.join(MODELS, stem + ".int8.json")))
+                meta = sidecar(stem)
                 every = 1 if full or meta["tier"] == "fast" else VGG_EVERY
                 chosen = [it for label in range(len(CLASSES)) for it in [i for i in items if i[1] == label][::every]]
                 names = [os.path.relpath(p, root) for p, _ in chosen]

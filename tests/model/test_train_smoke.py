@@ -54,7 +54,7 @@ class TrainSmokeTest(unittest.TestCase):
 
     def test_augmented_steps_run(self):
         history = train.main(["--data", self.data, "--out", os.path.join(self.tmp.name, "aug"), "--arch", "vgg16",
-                              "--size", "32", "--batch", "8", "--epochs", "1", "--max-steps", "2",
+                              "--size", "32", "--batch", "8", "--epochs", "2", "--max-steps", "2",
                               "--workers", "0", "--device", "cpu", "--quiet"])
         self.assertEqual(len(history["step_loss"]), 2)
         self.assertTrue(all(np.isfinite(history["step_loss"])))
