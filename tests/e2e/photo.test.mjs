@@ -7,14 +7,20 @@ import { evaluateScenes, formatEvaluation, loadScenes } from './sceneEval.mjs';
 
 const env = withBuildAndBrowser();
 
-test('photo mode finds >= 70 % of faces >= 40 px and classifies >= 85 % of those right', async () => {
+/** Photo mode over a committed scene folder; returns the evaluation and the page's problems. */
+async function evaluateFolder(dir) {
   const page = await env.browser.newPage();
   const problems = watchPage(page);
   await page.goto(env.server.url);
   await waitForModels(page);
   await page.getByTestId('nav-photo').click();
-  const result = await evaluateScenes(page, loadScenes('tests/fixtures/scenes'));
-  console.log(`photo mode on tests/fixtures/scenes:\n${formatEvaluation(result)}`);
+  const result = await evaluateScenes(page, loadScenes(dir));
+  console.log(`photo mode on ${dir}:\n${formatEvaluation(result)}`);
+  return { result, problems };
+}
+
+test('photo mode finds >= 70 % of faces >= 40 px and classifies >= 85 % of those right', async () => {
+  const { result, problems } = await evaluateFolder('tests/fixtures/scenes');
   assert.ok(result.faces >= 18, `expected the fixture set to hold >= 18 faces of >= 40 px, got ${result.faces}`);
   assert.ok(result.recall >= 0.7, `recall ${result.recall} below 0.70`);
   assert.ok(result.accuracy >= 0.85, `class accuracy ${result.accuracy} below 0.85`);
@@ -28,13 +34,7 @@ test('photo mode finds small masked faces (40-70 px) that the fixed-tile detecto
   // tests/fixtures/scenes-small: 6 CC0 Kaggle photos, 13 faces >= 40 px, each photo with a face that the detector
   // before the scale pyramid (whole frame + 2x2 tiles, min score 0.6) missed. The pyramid found 13/13 and classified
   // 13/13 right (scripts/eval-scenes.mjs tests/fixtures/scenes-small); the old detector finds at most 7/13.
-  const page = await env.browser.newPage();
-  const problems = watchPage(page);
-  await page.goto(env.server.url);
-  await waitForModels(page);
-  await page.getByTestId('nav-photo').click();
-  const result = await evaluateScenes(page, loadScenes('tests/fixtures/scenes-small'));
-  console.log(`photo mode on tests/fixtures/scenes-small:\n${formatEvaluation(result)}`);
+  const { result, problems } = await evaluateFolder('tests/fixtures/scenes-small');
   assert.equal(result.faces, 13);
   assert.ok(result.recall >= 0.9, `recall ${result.recall} below 0.90`);
   assert.ok(result.accuracy >= 0.9, `class accuracy ${result.accuracy} below 0.90`);
