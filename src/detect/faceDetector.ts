@@ -210,7 +210,7 @@ function sourceSize(src: Source): { width: number; height: number } {
     : { width: src.width, height: src.height };
 }
 
-class TiledFaceFinder implements FaceFinder {
+export class TiledFaceFinder implements FaceFinder {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   /** Video: latest detections per rotating tile, with the frame time they came from. */
@@ -412,6 +412,24 @@ async function createTiled(
   return new TiledFaceFinder(embedder, MODELS[model](), minScore ?? MODEL_MIN_SCORE[model], t);
 }
 
+/**
+ * A finder for `o.model` alone, to which `addPhotoCompanion` can attach `o.photoCompanion` later: the companion
+ * is a second MediaPipe wasm instance (13 MB of wasm compiled again, its own heap) that only photos use.
+ */
+export async function createLiveFaceFinder(o: FaceDetectorOptions): Promise<TiledFaceFinder> {
+  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  return createTiled(fileset, o.model, o.modelUrl, o, o.tuning, o.minScore);
+}
+
+/** Loads `o.photoCompanion` and attaches it to `main` (from createLiveFaceFinder with the same options). */
+export async function addPhotoCompanion(main: TiledFaceFinder, o: FaceDetectorOptions): Promise<FaceFinder> {
+  const c = o.photoCompanion;
+  if (!c) return main;
+  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  return main.withCompanion(await createTiled(fileset, c.model, c.modelUrl, o, c.tuning, undefined));
+}
+
+/** Both models at once (the eval harnesses); the app loads the companion on first photo instead. */
 export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFinder> {
   const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
   const c = o.photoCompanion;

@@ -3,7 +3,15 @@
 // reported once.
 import { ClassifierClient, ClassifierLoadError } from '../classify/classifierClient';
 import type { Backend, ModelChoice, ModelTier, ReadyMessage } from '../classify/protocol';
-import { createFaceFinder, PHOTO_COMPANION_TUNING, type DetectorModel, type FaceFinder } from '../detect/faceDetector';
+import {
+  addPhotoCompanion,
+  createLiveFaceFinder,
+  PHOTO_COMPANION_TUNING,
+  type DetectorModel,
+  type FaceDetectorOptions,
+  type FaceFinder,
+  type TiledFaceFinder,
+} from '../detect/faceDetector';
 import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR } from '../servedFiles';
 import { errorText } from '../errorText';
 
@@ -59,7 +67,8 @@ export class Models {
   };
   readonly classifier: ClassifierClient;
   private readonly listeners = new Set<Listener>();
-  private finders = new Map<DetectorModel, Promise<FaceFinder>>();
+  private finders = new Map<DetectorModel, Promise<TiledFaceFinder>>();
+  private photoFinders = new Map<DetectorModel, Promise<FaceFinder>>();
   private detectorModel: DetectorModel;
 
   constructor(options: { preferWebGpu: boolean; detectorModel: DetectorModel; classifierChoice: ModelChoice }) {
@@ -135,45 +144,68 @@ export class Models {
     void this.faceFinder().catch(() => undefined);
   }
 
-  /** The face finder for the chosen model, created on first use. */
+  /** The face finder for the chosen model, created on first use: live video and everything but photos. */
   faceFinder(): Promise<FaceFinder> {
+    return this.liveFinder(this.detectorModel);
+  }
+
+  /**
+   * Photos: the live finder plus, with short range, one full-range pass over the whole photo, which finds faces
+   * short range misses (tests/detect-eval/RESULTS.md: 96.2 % vs 95.1 % of faces >= 40 px on data/detect). Loaded
+   * on the first photo (or when the Photos screen opens), not at start: it is a second MediaPipe wasm instance
+   * that live never uses, and loading both at start made the app ready ~2× later.
+   */
+  photoFaceFinder(): Promise<FaceFinder> {
     const model = this.detectorModel;
+    let p = this.photoFinders.get(model);
+    if (!p) {
+      const options = this.finderOptions(model);
+      const file = fileName(DETECTOR_MODELS.full);
+      p = this.liveFinder(model).then((main) =>
+        addPhotoCompanion(main, options).catch((e: unknown) => {
+          const text = `Face detector model ${file} failed to load: ${loadFailure(e)}`;
+          this.set({ errors: [...this.state.errors, text] });
+          throw new Error(text);
+        }),
+      );
+      // A failure is not kept: the next photo tries again (the live finder's own failure is reported by it).
+      p.catch(() => this.photoFinders.delete(model));
+      this.photoFinders.set(model, p);
+    }
+    return p;
+  }
+
+  private finderOptions(model: DetectorModel): FaceDetectorOptions {
+    const base = document.baseURI;
+    return {
+      model,
+      wasmBaseUrl: new URL(MEDIAPIPE_WASM_DIR, base).href,
+      modelUrl: new URL(DETECTOR_MODELS[model], base).href,
+      ...(model === 'short'
+        ? {
+            photoCompanion: {
+              model: 'full',
+              modelUrl: new URL(DETECTOR_MODELS.full, base).href,
+              tuning: PHOTO_COMPANION_TUNING,
+            },
+          }
+        : {}),
+    };
+  }
+
+  private liveFinder(model: DetectorModel): Promise<TiledFaceFinder> {
     let p = this.finders.get(model);
     if (!p) {
-      const path = DETECTOR_MODELS[model];
-      const file = path.slice(path.lastIndexOf('/') + 1);
-      const base = document.baseURI;
+      const file = fileName(DETECTOR_MODELS[model]);
       this.set({ detector: 'loading' });
-      p = createFaceFinder({
-        model,
-        wasmBaseUrl: new URL(MEDIAPIPE_WASM_DIR, base).href,
-        modelUrl: new URL(path, base).href,
-        // Photos: short range's pyramid plus one full-range pass over the whole photo, which finds faces short
-        // range misses (tests/detect-eval/RESULTS.md: 96.2 % vs 95.1 % of faces >= 40 px on data/detect).
-        ...(model === 'short'
-          ? {
-              photoCompanion: {
-                model: 'full',
-                modelUrl: new URL(DETECTOR_MODELS.full, base).href,
-                tuning: PHOTO_COMPANION_TUNING,
-              },
-            }
-          : {}),
-      });
+      p = createLiveFaceFinder(this.finderOptions(model));
       p.then(
         () => this.set({ detector: 'ready' }),
         (e: unknown) => {
           this.finders.delete(model);
-          // MediaPipe reports a failed script download as the bare error Event of its <script> tag.
-          const why =
-            e instanceof Error
-              ? e.message
-              : e instanceof Event
-                ? 'a file it needs could not be downloaded (network error). Check the connection and retry.'
-                : String(e);
           this.set({
             detector: 'error',
-            errors: [...this.state.errors, `Face detector model ${file} failed to load: ${why}`],
+            errors: [...this.state.errors, `Face detector model ${file} failed to load: ${loadFailure(e)}`],
           });
         },
       );
@@ -186,4 +218,15 @@ export class Models {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l(this.state);
   }
+}
+
+const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** MediaPipe reports a failed script download as the bare error Event of its <script> tag. */
+function loadFailure(e: unknown): string {
+  return e instanceof Error
+    ? e.message
+    : e instanceof Event
+      ? 'a file it needs could not be downloaded (network error). Check the connection and retry.'
+      : String(e);
 }

@@ -26,6 +26,10 @@ export function PhotoScreen({ models, state }: { models: Models; state: ModelsSt
   const [dragging, setDragging] = useState(false);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const blocked = state.classifier === 'error' || state.detector === 'error';
+  // The photo-only detector model starts loading when this screen opens, before the first photo is chosen.
+  useEffect(() => {
+    void models.photoFaceFinder().catch(() => undefined);
+  }, [models]);
 
   const update = (id: number, patch: Partial<PhotoResult>) =>
     setResults((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
@@ -46,7 +50,7 @@ export function PhotoScreen({ models, state }: { models: Models; state: ModelsSt
     try {
       const photo = await decodePhoto(file);
       update(id, { photo });
-      const [finder, ready] = await Promise.all([models.faceFinder(), models.classifier.ready]);
+      const [finder, ready] = await Promise.all([models.photoFaceFinder(), models.classifier.ready]);
       const faces = await analysePhoto(photo, finder, models.classifier, ready.model.inputSize);
       update(id, { status: 'done', faces });
     } catch (e) {
