@@ -6,6 +6,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { selfHosted, fromFile, type HostedFile } from './scripts/vite-plugin-self-hosted.ts';
 import { CLASSIFIER_MODELS, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM } from './src/servedFiles.ts';
 import { faceModelsPlugin } from './scripts/face-models/vitePlugin.ts';
+import { servedVersions } from './scripts/servedVersions.ts';
 
 const root = import.meta.dirname;
 const nm = (p: string) => resolve(root, 'node_modules', p);
@@ -26,6 +27,7 @@ const hosted: HostedFile[] = [
     .filter((url) => existsSync(resolve(root, url)))
     .map((url) => fromFile(url, resolve(root, url))),
 ];
+const versions = servedVersions(hosted);
 
 export default defineConfig({
   resolve: {
@@ -41,6 +43,7 @@ export default defineConfig({
   build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
   plugins: [
     preact(),
+    versions.plugin,
     selfHosted(hosted, { headers: isolationHeaders }),
     faceModelsPlugin(),
     VitePWA({
@@ -72,6 +75,8 @@ export default defineConfig({
         globIgnores: ['**/*nosimd*'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         cleanupOutdatedCaches: true,
+        // Models and wasm under their content-versioned URLs, fetched through the HTTP cache the page shares.
+        manifestTransforms: [versions.precacheTransform],
         navigateFallback: 'index.html',
       },
     }),

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FACE_MODEL_NAMES } from '../scripts/face-models/buildFaceModels.ts';
-import { CLASSIFIER_MODELS, DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM } from './servedFiles';
+import {
+  CLASSIFIER_MODELS,
+  DETECTOR_MODELS,
+  MEDIAPIPE_WASM_DIR,
+  MEDIAPIPE_WASM_FILES,
+  ORT_WASM,
+  servedUrl,
+} from './servedFiles';
 
 describe('served-file manifest', () => {
   it('names the face models that scripts/face-models builds', () => {
@@ -27,5 +34,11 @@ describe('served-file manifest', () => {
       expect(json.file).toBe(model.slice(model.lastIndexOf('/') + 1));
       expect(json.tier).toBe(tier);
     }
+  });
+});
+
+describe('servedUrl', () => {
+  it('resolves against the base and adds no version where the build gave none (tests, Node)', () => {
+    expect(servedUrl('models/a.onnx', 'https://x.test/app/')).toBe('https://x.test/app/models/a.onnx');
   });
 });

@@ -34,3 +34,17 @@ export const MEDIAPIPE_WASM_FILES = [
   'vision_wasm_nosimd_internal.js',
   'vision_wasm_nosimd_internal.wasm',
 ] as const;
+
+/** Set by vite.config.ts (scripts/servedVersions.ts): served path → content version. Absent in Node and tests. */
+declare const __SERVED_VERSIONS__: Readonly<Record<string, string>> | undefined;
+
+/**
+ * A served file's absolute URL, with its content version as `?v=`: the same URL the service worker precaches,
+ * so the page and the precache share one HTTP-cache entry and a first visit downloads the file once.
+ */
+export function servedUrl(path: string, base: string): string {
+  const v = typeof __SERVED_VERSIONS__ === 'undefined' ? undefined : __SERVED_VERSIONS__[path];
+  const url = new URL(path, base);
+  if (v) url.searchParams.set('v', v);
+  return url.href;
+}

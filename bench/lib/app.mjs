@@ -1,8 +1,10 @@
 // Measurements on the built app (dist/, served by tests/e2e/harness.mjs) in Chromium: the live loop,
 // start-up and memory. Nothing in the app is changed: the page is instrumented from outside.
 import http from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
-import { launchBrowser, waitForModels } from '../../tests/e2e/harness.mjs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { launchBrowser, launchProfile, waitForModels } from '../../tests/e2e/harness.mjs';
 import { summary } from './stats.mjs';
 
 /**
@@ -51,13 +53,18 @@ function instrument() {
 /** A pass-through proxy in front of the preview server that counts response bytes, service worker and workers included. */
 async function countingProxy(target) {
   const upstream = new URL(target);
-  const counter = { bytes: 0, requests: 0 };
+  // perFile: bytes of each response body by path without the query (a versioned URL and a bare one are one file).
+  const counter = { bytes: 0, requests: 0, perFile: new Map() };
   const server = http.createServer((req, res) => {
     const up = http.request(
       { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
       (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
-        r.on('data', (chunk) => (counter.bytes += chunk.length));
+        const file = (req.url ?? '').split('?')[0];
+        const sizes = counter.perFile.get(file) ?? [];
+        counter.perFile.set(file, sizes);
+        const at = sizes.push(0) - 1;
+        r.on('data', (chunk) => ((counter.bytes += chunk.length), (sizes[at] += chunk.length)));
         r.pipe(res);
         counter.requests++;
       },
@@ -151,11 +158,13 @@ export async function benchLive({ url, clip, faces, seconds, settleS = 3 }) {
  */
 export async function benchStartup({ url, clip }) {
   const proxy = await countingProxy(url);
-  const browser = await launchBrowser({ camera: clip });
+  // A real profile: its disk cache is what a user's first visit shares between the page and the precache.
+  const profile = mkdtempSync(join(os.tmpdir(), 'maskgate-profile-'));
+  const context = await launchProfile(profile, { camera: clip });
   try {
-    const context = await browser.newContext();
     const visit = async (kind) => {
       proxy.counter.bytes = proxy.counter.requests = 0;
+      proxy.counter.perFile.clear();
       const page = await context.newPage();
       const t0 = Date.now();
       await page.goto(proxy.url);
@@ -165,26 +174,40 @@ export async function benchStartup({ url, clip }) {
       await page.getByTestId('start-camera').click();
       await page.locator('li[data-label]:not([data-label=""])').first().waitFor({ timeout: 120_000 });
       const firstResultMs = Date.now() - t1;
-      const bytes = proxy.counter.bytes;
-      const requests = proxy.counter.requests;
       const backend = await page.getByTestId('backend').innerText();
       if (kind === 'first') {
-        // The precache is complete once the worker is active; only then is the next visit a warm one.
+        // The precache is complete once the worker is active; only then is the next visit a warm one, and
+        // only then are all of the first visit's bytes in.
         await page.evaluate(() =>
           Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 60_000))]).then(
             () => undefined,
           ),
         );
       }
+      const { bytes, requests, perFile } = proxy.counter;
+      // Unique bytes: each file once, at its largest response (a 304 revalidation sends none).
+      const uniqueBytes = [...perFile.values()].reduce((sum, sizes) => sum + Math.max(...sizes), 0);
+      const twice = [...perFile].filter(([, sizes]) => sizes.filter((n) => n > 0).length > 1).map(([f]) => f);
       await page.close();
-      return { kind, backend, modelsMs, firstResultMs, totalMs: modelsMs + firstResultMs, bytes, requests };
+      return {
+        kind,
+        backend,
+        modelsMs,
+        firstResultMs,
+        totalMs: modelsMs + firstResultMs,
+        bytes,
+        uniqueBytes,
+        requests,
+        downloadedTwice: twice,
+      };
     };
     const first = await visit('first');
     const warm = await visit('warm');
     return [first, warm];
   } finally {
-    await browser.close();
+    await context.close();
     await proxy.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 

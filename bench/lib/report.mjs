@@ -98,6 +98,8 @@ export function markdown(r) {
       ms(s.firstResultMs),
       ms(s.totalMs),
       mb(s.bytes),
+      s.uniqueBytes ? mb(s.uniqueBytes) : '—',
+      s.uniqueBytes ? `${(s.bytes / s.uniqueBytes).toFixed(2)}×` : '—',
       String(s.requests),
     ]);
     out.push(
@@ -109,10 +111,17 @@ export function markdown(r) {
           'start → first label ms',
           'total ms',
           'MiB from server',
+          'MiB of files (each once)',
+          'sent / files',
           'requests',
         ],
         rows,
       ),
+      '',
+    );
+    const twice = r.startup.flatMap((s) => s.downloadedTwice ?? []);
+    out.push(
+      `- Files whose body was sent more than once: ${twice.length ? twice.join(', ') : 'none'}. Target: first visit ≤ 1.05× the files.`,
       '',
     );
   }

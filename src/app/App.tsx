@@ -29,7 +29,16 @@ export function App() {
   const [logNotice, setLogNotice] = useState<string | null>(null);
 
   useEffect(() => models.subscribe(setState), [models]);
-  useEffect(() => registerServiceWorker(setUpdate, () => setOfflineReady(true)), []);
+  // The service worker is registered once the page has fetched its models and wasm: its precache then finds
+  // them in the HTTP cache (same versioned URLs, a 304 each) instead of downloading them a second time beside
+  // the page (bench start-up row: 1.65× the files' bytes sent on a first visit when both ran at once).
+  useEffect(() => {
+    let unmounted = false;
+    void models.settled().then(() => unmounted || registerServiceWorker(setUpdate, () => setOfflineReady(true)));
+    return () => {
+      unmounted = true;
+    };
+  }, [models]);
 
   const changePrefs = (patch: Partial<Preferences>) => {
     const next = { ...prefs, ...patch };

@@ -6,7 +6,7 @@
 // pending request is rejected with a ClassifierStoppedError and a new worker is started. After
 // MAX_RESTARTS crashes with no result in between, the client gives up and says so.
 import { errorText } from '../errorText';
-import { CLASSIFIER_MODELS, ORT_WASM } from '../servedFiles';
+import { CLASSIFIER_MODELS, ORT_WASM, servedUrl } from '../servedFiles';
 import type { Backend, FromWorker, InitRequest, ModelChoice, ModelTier, ModelUrls, ReadyMessage } from './protocol';
 import { isFromWorker } from './protocol';
 
@@ -175,7 +175,7 @@ export class ClassifierClient {
       },
     );
     const base = document.baseURI;
-    const abs = (p: string) => new URL(p, base).href;
+    const abs = (p: string) => servedUrl(p, base);
     const init: InitRequest = {
       type: 'init',
       models: Object.fromEntries(

@@ -18,6 +18,8 @@ export type DetectorModel = 'short' | 'full';
 export interface FaceDetectorOptions {
   model: DetectorModel;
   wasmBaseUrl: string;
+  /** The URL of one of MediaPipe's wasm files (by name) when it is not simply `${wasmBaseUrl}/<name>` (the app's versioned URLs). */
+  wasmUrl?: (file: string) => string;
   modelUrl: string;
   minScore?: number;
   delegate?: 'CPU' | 'GPU';
@@ -394,8 +396,17 @@ export class TiledFaceFinder implements FaceFinder {
   }
 }
 
+type WasmFileset = Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>>;
+
+async function wasmFileset(o: FaceDetectorOptions): Promise<WasmFileset> {
+  if (!o.wasmUrl) return FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  // As forVisionTasks decides, but with the URLs given.
+  const name = (await FilesetResolver.isSimdSupported()) ? 'vision_wasm_internal' : 'vision_wasm_nosimd_internal';
+  return { wasmLoaderPath: o.wasmUrl(`${name}.js`), wasmBinaryPath: o.wasmUrl(`${name}.wasm`) };
+}
+
 async function createTiled(
-  fileset: Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>>,
+  fileset: WasmFileset,
   model: DetectorModel,
   modelUrl: string,
   o: FaceDetectorOptions,
@@ -417,7 +428,7 @@ async function createTiled(
  * is a second MediaPipe wasm instance (13 MB of wasm compiled again, its own heap) that only photos use.
  */
 export async function createLiveFaceFinder(o: FaceDetectorOptions): Promise<TiledFaceFinder> {
-  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  const fileset = await wasmFileset(o);
   return createTiled(fileset, o.model, o.modelUrl, o, o.tuning, o.minScore);
 }
 
@@ -425,13 +436,13 @@ export async function createLiveFaceFinder(o: FaceDetectorOptions): Promise<Tile
 export async function addPhotoCompanion(main: TiledFaceFinder, o: FaceDetectorOptions): Promise<FaceFinder> {
   const c = o.photoCompanion;
   if (!c) return main;
-  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  const fileset = await wasmFileset(o);
   return main.withCompanion(await createTiled(fileset, c.model, c.modelUrl, o, c.tuning, undefined));
 }
 
 /** Both models at once (the eval harnesses); the app loads the companion on first photo instead. */
 export async function createFaceFinder(o: FaceDetectorOptions): Promise<FaceFinder> {
-  const fileset = await FilesetResolver.forVisionTasks(o.wasmBaseUrl);
+  const fileset = await wasmFileset(o);
   const c = o.photoCompanion;
   const [companion, main] = await Promise.allSettled([
     c ? createTiled(fileset, c.model, c.modelUrl, o, c.tuning, undefined) : Promise.resolve(undefined),

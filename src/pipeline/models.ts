@@ -12,7 +12,7 @@ import {
   type FaceFinder,
   type TiledFaceFinder,
 } from '../detect/faceDetector';
-import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR } from '../servedFiles';
+import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, servedUrl } from '../servedFiles';
 import { errorText } from '../errorText';
 
 export interface LoadProgress {
@@ -94,6 +94,11 @@ export class Models {
     );
     this.watchFirstLoad();
     void this.faceFinder().catch(() => undefined);
+  }
+
+  /** Settles once the first classifier and the live face finder have loaded or failed: their files are fetched. */
+  settled(): Promise<void> {
+    return Promise.allSettled([this.classifier.ready, this.faceFinder()]).then(() => undefined);
   }
 
   /** Loads the classifier the user chose (auto, accurate, fast) in place of the current one. */
@@ -180,12 +185,13 @@ export class Models {
     return {
       model,
       wasmBaseUrl: new URL(MEDIAPIPE_WASM_DIR, base).href,
-      modelUrl: new URL(DETECTOR_MODELS[model], base).href,
+      wasmUrl: (file) => servedUrl(`${MEDIAPIPE_WASM_DIR}/${file}`, base),
+      modelUrl: servedUrl(DETECTOR_MODELS[model], base),
       ...(model === 'short'
         ? {
             photoCompanion: {
               model: 'full',
-              modelUrl: new URL(DETECTOR_MODELS.full, base).href,
+              modelUrl: servedUrl(DETECTOR_MODELS.full, base),
               tuning: PHOTO_COMPANION_TUNING,
             },
           }

@@ -62,7 +62,7 @@ export async function serveBuild(port = 0, { mounts = {} } = {}) {
  * Launches Chromium. `camera`: a y4m file for the fake camera; `webgpu`: SwiftShader WebGPU;
  * `denyCamera`: no fake-UI auto-accept, so getUserMedia is refused.
  */
-export async function launchBrowser({ camera = null, webgpu = false, extraArgs = [] } = {}) {
+function browserArgs({ camera = null, webgpu = false, extraArgs = [] } = {}) {
   const args = [...BASE_ARGS, ...extraArgs];
   if (camera)
     args.push(
@@ -77,6 +77,25 @@ export async function launchBrowser({ camera = null, webgpu = false, extraArgs =
       '--use-angle=swiftshader',
       '--use-webgpu-adapter=swiftshader',
     );
+  return args;
+}
+
+/**
+ * A browser with a real profile in `dir` (disk HTTP cache, as a user's): contexts from launchBrowser are
+ * incognito, whose memory cache keeps no entry over ~10 MB, so the big wasm files are never reused from it.
+ */
+export async function launchProfile(dir, options = {}) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: browserArgs(options),
+  });
+  context.setDefaultTimeout(UI_WAIT_MS);
+  return context;
+}
+
+export async function launchBrowser(options = {}) {
+  const args = browserArgs(options);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   // Playwright's 30 s default for waits without their own ceiling is short on a loaded machine; every
   // context (browser.newPage() makes one too) gets UI_WAIT_MS instead.
