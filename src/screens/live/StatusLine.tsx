@@ -9,6 +9,11 @@ function backendText(state: ModelsState): string {
 }
 
 export function StatusLine({ state, running, stats }: { state: ModelsState; running: boolean; stats: LiveStats }) {
+  // Auto mode's reason often is the backend note already ("auto: no WebGPU adapter"): say it once.
+  const note =
+    state.backend === 'wasm' && state.backendNote && !(state.modelReason ?? '').includes(state.backendNote)
+      ? state.backendNote
+      : null;
   return (
     <p class="status-line" data-testid="status-line" aria-live="off">
       <span data-testid="classifier-model">
@@ -18,7 +23,7 @@ export function StatusLine({ state, running, stats }: { state: ModelsState; runn
       </span>
       {' · '}
       <span data-testid="backend">{backendText(state)}</span>
-      {state.backend === 'wasm' && state.backendNote && <span data-testid="backend-note"> ({state.backendNote})</span>}
+      {note && <span data-testid="backend-note"> ({note})</span>}
       {' · '}
       <span>{running ? `${stats.fps.toFixed(1)} fps detection (${stats.detectMs.toFixed(0)} ms)` : 'camera off'}</span>
       {' · '}
