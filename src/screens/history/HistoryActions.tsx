@@ -50,7 +50,7 @@ export function HistoryActions({ db, query }: { db: LogDb; query: HistoryQuery }
   };
 
   return (
-    <div class="history-actions">
+    <div class="history-actions" role="toolbar" aria-label="Event actions">
       <button
         type="button"
         data-testid="history-delete-selected"
@@ -68,14 +68,16 @@ export function HistoryActions({ db, query }: { db: LogDb; query: HistoryQuery }
       <button type="button" data-testid="history-export-json" onClick={() => exportAs('json')}>
         Export JSON
       </button>
-      <label class="history-import">
-        Import JSON
+      {/* A label styled as a button: the file input stays focusable and keeps its own chooser. */}
+      <label class="button-like history-import">
         <input
           type="file"
+          class="visually-hidden"
           accept="application/json,.json"
           data-testid="history-import"
           onChange={(e) => importFile(e.currentTarget)}
         />
+        Import JSON
       </label>
     </div>
   );
