@@ -31,7 +31,7 @@ export function HistoryFilters({ query }: { query: HistoryQuery }) {
               <input
                 type="radio"
                 name="history-period"
-                class="visually-hidden"
+                class="segment-input"
                 value={id}
                 checked={query.preset === id}
                 data-testid={`history-period-${id}`}

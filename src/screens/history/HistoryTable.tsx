@@ -19,6 +19,9 @@ function Thumbnail({ blob }: { blob: Blob }) {
   return url ? <img class="history-thumb" src={url} alt="Face" width={40} height={40} /> : null;
 }
 
+/** A model id that wraps after its underscores on narrow screens (the text itself is unchanged). */
+const breakable = (text: string) => text.split('_').map((part, i) => (i === 0 ? part : [<wbr key={i} />, `_${part}`]));
+
 const dateText = (time: number) => new Date(time).toLocaleDateString([], { month: 'short', day: 'numeric' });
 const timeText = (time: number) =>
   new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -107,7 +110,7 @@ export function HistoryTable({ events, selected, onToggle, onSelectPage }: Histo
                 {event.camera && <span class="cell-sub">{event.camera}</span>}
               </td>
               <td role="cell" class="col-model" title="The classifier that labelled this person">
-                {model}
+                {breakable(model)}
               </td>
             </tr>
           );
