@@ -96,11 +96,13 @@ const waitForTotal = (page, n) =>
     n,
   );
 
-/** Saves the whole page, its first screen and the events table's first screen; asserts the layout checks. */
+/** Saves the whole page, its first screen, the chart and the events table's first screen; asserts the layout checks. */
 async function checkLayout(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/${name}-top.png` });
+  const chart = page.locator('.history-chart-panel');
+  if (await chart.count()) await chart.screenshot({ path: `${SHOTS}/${name}-chart.png` });
   const events = page.locator('.history-events');
   if (await events.count()) {
     await events.evaluate((e) => e.scrollIntoView());
@@ -172,6 +174,11 @@ for (const width of [360, 412, 1280]) {
       const weekStart = await midnight(page, 6);
       await waitForTotal(page, seeded.filter((e) => e.time >= weekStart).length);
       await checkLayout(page, `history-7d-${width}`);
+
+      // Today: per hour, 24-ish bars whose time labels must not collide.
+      await page.getByTestId('history-period-today').check();
+      await page.getByRole('heading', { name: 'Events per hour' }).waitFor();
+      await checkLayout(page, `history-today-${width}`);
 
       await page.getByTestId('history-period-custom').check();
       await page.getByTestId('history-from').waitFor();

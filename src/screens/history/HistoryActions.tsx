@@ -57,7 +57,7 @@ export function HistoryActions({ db, query }: { db: LogDb; query: HistoryQuery }
         disabled={selected.size === 0}
         onClick={deleteSelected}
       >
-        Delete selected ({selected.size})
+        {selected.size === 0 ? 'Delete selected' : `Delete ${selected.size} selected`}
       </button>
       <button type="button" data-testid="history-delete-all" onClick={deleteAll}>
         Delete all

@@ -35,7 +35,11 @@ export function StorageSettings({ onMessage, revision }: { onMessage: (text: str
         </div>
         <div>
           <dt>Persistence</dt>
-          <dd>{storage?.persisted ? 'kept persistently' : 'the browser may delete the log when storage runs low'}</dd>
+          <dd>
+            {storage?.persisted
+              ? 'On: the browser keeps the log when storage runs low'
+              : 'Off: the browser may delete the log when storage runs low'}
+          </dd>
         </div>
       </dl>
       {storage?.persisted !== true && (
