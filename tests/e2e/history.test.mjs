@@ -25,7 +25,11 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
         r.onerror = () => reject(r.error);
       });
       const labels = ['correct', 'correct', 'correct', 'incorrect', 'none'];
-      const counts = { correct: 0, incorrect: 0, none: 0, lastDay: 0 };
+      const counts = { correct: 0, incorrect: 0, none: 0, lastDay: 0, sevenDays: 0 };
+      // The "7 days" preset: today and the 6 days before, from local midnight.
+      const weekStart = new Date(now);
+      weekStart.setHours(0, 0, 0, 0);
+      weekStart.setDate(weekStart.getDate() - 6);
       const tx = db.transaction('events', 'readwrite');
       for (let i = 0; i < n; i++) {
         const label = labels[i % labels.length];
@@ -33,6 +37,7 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
         const time = now - Math.round((i * 60 * 86_400_000) / n);
         counts[label]++;
         if (time >= now - 86_400_000) counts.lastDay++;
+        if (time >= weekStart.getTime()) counts.sevenDays++;
         tx.objectStore('events').add({
           time,
           firstSeen: time - 2000,
@@ -113,6 +118,14 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
 
   const dayAgo = new Date(now - 86_400_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   await page.getByTestId('history-filter-correct').check();
+  await timed(
+    'period: 7 days (counts, previous 7 days, chart)',
+    () => page.getByTestId('history-period-7d').check(),
+    (n) => document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n),
+    expected.sevenDays,
+  );
+  assert.match(await page.getByTestId('history-comparison').innerText(), /against the 7 days before/);
+
   await page.getByTestId('history-period-custom').check();
   await timed(
     'filter: last 24 hours',
