@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { CLASS_COLOUR, CLASS_NAMES, CLASS_SHORT } from '../../classify/classes';
 import type { BucketUnit, HistogramBucket } from '../../log/query';
 import { ChartTable } from './ChartTable';
-import { axisLabel, bucketText, labelEvery, niceTicks } from './chartScale';
+import { axisLabel, bucketText, labelEvery, labelRoom, niceTicks } from './chartScale';
 import { totalOf } from './comparison';
 import { useElementWidth } from './useElementWidth';
 
@@ -13,8 +13,6 @@ export interface HistoryChartProps {
 
 const HEIGHT = 200;
 const MARGIN = { top: 10, right: 24, bottom: 24, left: 40 };
-/** Room one x label needs, gap included, at the axis font size (12 px). */
-const LABEL_PX = { hour: 46, day: 54 };
 
 function describe(bucket: HistogramBucket, unit: BucketUnit): string {
   const parts = CLASS_NAMES.map((label) => `${bucket.counts[label]} ${CLASS_SHORT[label].toLowerCase()}`);
@@ -39,7 +37,7 @@ export function HistoryChart({ buckets, unit }: HistoryChartProps) {
   const top = ticks.at(-1) ?? 1;
   const slot = buckets.length > 0 ? plotW / buckets.length : 0;
   const barW = Math.max(1, Math.min(48, slot * 0.7));
-  const every = labelEvery(slot, LABEL_PX[unit]);
+  const every = labelEvery(slot, Math.max(0, ...buckets.map((b) => labelRoom(axisLabel(b.start, unit)))));
   const y = (value: number) => MARGIN.top + plotH - (value / top) * plotH;
 
   const moveFocus = (event: KeyboardEvent, index: number) => {

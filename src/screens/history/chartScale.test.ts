@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisLabel, bucketText, labelEvery, niceTicks } from './chartScale';
+import { axisLabel, bucketText, labelEvery, labelRoom, niceTicks } from './chartScale';
 
 describe('chart scale', () => {
   it('picks round y ticks that reach the highest bar', () => {
@@ -19,6 +19,8 @@ describe('chart scale', () => {
     expect(labelEvery(60, 44)).toBe(1);
     expect(labelEvery(10, 44)).toBe(5);
     expect(labelEvery(0, 44)).toBeGreaterThan(1000);
+    // "01:00 AM" (12-hour clocks) needs more room than "14:00".
+    expect(labelRoom('01:00 AM')).toBeGreaterThan(labelRoom('14:00') + 20);
   });
 
   it('names buckets in local time', () => {

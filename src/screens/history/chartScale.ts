@@ -12,6 +12,14 @@ export function niceTicks(max: number, maxTicks = 4): number[] {
   return ticks;
 }
 
+/**
+ * Room an x label needs at the axis font (12 px): a generous 7.5 px per character (digits and
+ * capitals are the widest) plus a gap. An estimate, so labels are sized before they are drawn.
+ */
+export function labelRoom(text: string): number {
+  return text.length * 7.5 + 12;
+}
+
 /** Label every n-th bar so that labels `labelPx` wide, `slotPx` apart, never touch. */
 export function labelEvery(slotPx: number, labelPx: number): number {
   return Math.max(1, Math.ceil(labelPx / Math.max(slotPx, 0.001)));
