@@ -3,6 +3,7 @@ import { registerServiceWorker, type UpdateHandle } from '../pwa/registerService
 import { HistoryScreen } from '../screens/history/HistoryScreen';
 import { LiveScreen } from '../screens/live/LiveScreen';
 import { PhotoScreen } from '../screens/photo/PhotoScreen';
+import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { Models, type ModelsState } from '../pipeline/models';
 import { LoadingBanner } from './LoadingBanner';
 import { isModelChoice } from '../classify/modelChoice';
@@ -10,12 +11,13 @@ import { loadPreferences, savePreferences, type Preferences } from './preference
 import { useLog } from './useLog';
 import { useLogSink } from './useLogSink';
 
-type Screen = 'live' | 'photo' | 'history';
+type Screen = 'live' | 'photo' | 'history' | 'settings';
 
 const SCREENS: { id: Screen; title: string }[] = [
   { id: 'live', title: 'Live' },
   { id: 'photo', title: 'Photos' },
   { id: 'history', title: 'History' },
+  { id: 'settings', title: 'Settings' },
 ];
 
 export function App() {
@@ -114,7 +116,14 @@ export function App() {
           />
         )}
         {screen === 'photo' && <PhotoScreen models={models} state={state} />}
-        {screen === 'history' && <HistoryScreen db={log.db} unavailableReason={log.unavailable ?? undefined} />}
+        {screen === 'history' && (
+          <HistoryScreen
+            db={log.db}
+            unavailableReason={log.unavailable ?? undefined}
+            onOpenSettings={() => setScreen('settings')}
+          />
+        )}
+        {screen === 'settings' && <SettingsScreen db={log.db} unavailableReason={log.unavailable ?? undefined} />}
       </main>
       <footer class="app-footer">
         <label>

@@ -81,7 +81,7 @@ test('faults: camera unplugged mid-run → "The camera stopped", events already 
     );
   await page.getByTestId('nav-history').click();
   await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length === n,
+    (n) => document.querySelectorAll('[data-testid="history-list"] tbody tr').length === n,
     afterwards.length,
   );
   assert.deepEqual(pageErrors(problems), []);
@@ -173,8 +173,8 @@ test('faults: IndexedDB quota exceeded while logging → oldest thumbnails prune
     db.close();
     return ids;
   });
-  await page.getByTestId('nav-history').click();
-  await page.getByTestId('history-thumbnails').check();
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-thumbnails').check();
   await page.getByTestId('nav-live').click();
   await page.evaluate(() => (window.__storageFull = true));
   await page.getByTestId('start-camera').click();
@@ -218,7 +218,7 @@ test('faults: tab crash in the middle of logging → every event already final i
       kept.some((k) => k.id === e.id && k.label === e.label),
       `event ${e.id} lost in the crash`,
     );
-  const shown = await again.locator('[data-testid="history-list"] [role="listitem"]').count();
+  const shown = await again.locator('[data-testid="history-list"] tbody tr').count();
   assert.equal(shown, kept.length);
 });
 

@@ -120,9 +120,9 @@ test('privacy: a whole session (load, live, photo, history, export) makes zero r
     'a face image was stored with thumbnails off',
   );
 
-  // The user turns thumbnails on in History settings: new events then carry one.
-  await page.getByTestId('nav-history').click();
-  await page.getByTestId('history-thumbnails').check();
+  // The user turns thumbnails on in Settings: new events then carry one.
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-thumbnails').check();
   await page.getByTestId('nav-live').click();
   await page.getByTestId('start-camera').click();
   await waitForLogged(page, before.length + 1);

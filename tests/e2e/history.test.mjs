@@ -25,7 +25,11 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
         r.onerror = () => reject(r.error);
       });
       const labels = ['correct', 'correct', 'correct', 'incorrect', 'none'];
-      const counts = { correct: 0, incorrect: 0, none: 0, lastDay: 0 };
+      const counts = { correct: 0, incorrect: 0, none: 0, lastDay: 0, sevenDays: 0 };
+      // The "7 days" preset: today and the 6 days before, from local midnight.
+      const weekStart = new Date(now);
+      weekStart.setHours(0, 0, 0, 0);
+      weekStart.setDate(weekStart.getDate() - 6);
       const tx = db.transaction('events', 'readwrite');
       for (let i = 0; i < n; i++) {
         const label = labels[i % labels.length];
@@ -33,6 +37,7 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
         const time = now - Math.round((i * 60 * 86_400_000) / n);
         counts[label]++;
         if (time >= now - 86_400_000) counts.lastDay++;
+        if (time >= weekStart.getTime()) counts.sevenDays++;
         tx.objectStore('events').add({
           time,
           firstSeen: time - 2000,
@@ -64,7 +69,7 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
   const total = () => page.getByTestId('history-count-total').innerText();
   const firstLabels = () =>
     page
-      .locator('[data-testid="history-list"] [role="listitem"]')
+      .locator('[data-testid="history-list"] tbody tr')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
 
   await timed(
@@ -84,7 +89,7 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
     () => page.getByTestId('history-filter-correct').uncheck(),
     // Counts and the list load separately: wait for both.
     (n) => {
-      const items = [...document.querySelectorAll('[data-testid="history-list"] [role="listitem"]')];
+      const items = [...document.querySelectorAll('[data-testid="history-list"] tbody tr')];
       return (
         document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n) &&
         items.length > 0 &&
@@ -97,16 +102,15 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
   assert.ok((await firstLabels()).length > 0);
 
   const before = (await firstLabels()).length;
-  const firstId = () =>
-    document.querySelector('[data-testid="history-list"] [role="listitem"]')?.getAttribute('data-id');
+  const firstId = () => document.querySelector('[data-testid="history-list"] tbody tr')?.getAttribute('data-id');
   const firstIdBefore = await page.evaluate(firstId);
   await timed(
     'next page',
     () => page.getByTestId('history-next').click(),
     // A new, full page: its first event differs from the previous page's.
     ([previous, size]) =>
-      document.querySelector('[data-testid="history-list"] [role="listitem"]')?.getAttribute('data-id') !== previous &&
-      document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length === size,
+      document.querySelector('[data-testid="history-list"] tbody tr')?.getAttribute('data-id') !== previous &&
+      document.querySelectorAll('[data-testid="history-list"] tbody tr').length === size,
     [firstIdBefore, before],
   );
   assert.equal((await firstLabels()).length, before);
@@ -114,6 +118,15 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
 
   const dayAgo = new Date(now - 86_400_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   await page.getByTestId('history-filter-correct').check();
+  await timed(
+    'period: 7 days (counts, previous 7 days, chart)',
+    () => page.getByTestId('history-period-7d').check(),
+    (n) => document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n),
+    expected.sevenDays,
+  );
+  assert.match(await page.getByTestId('history-comparison').innerText(), /against the 7 days before/);
+
+  await page.getByTestId('history-period-custom').check();
   await timed(
     'filter: last 24 hours',
     () => page.getByTestId('history-from').fill(dayAgo),

@@ -97,11 +97,9 @@ test('live: labelled faces appear, follow the video, and are logged once per per
   await history.waitFor();
   const readEvents = () =>
     page
-      .locator('[data-testid="history-list"] [role="listitem"]')
+      .locator('[data-testid="history-list"] tbody tr')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
-  await page.waitForFunction(
-    () => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length >= 3,
-  );
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-list"] tbody tr').length >= 3);
   const events = await readEvents();
   // One event per person, newest first.
   assert.deepEqual(events, [...sequence].reverse());

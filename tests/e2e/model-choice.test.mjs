@@ -45,12 +45,10 @@ async function labelOneFace(page, shot) {
 /** Waits for `n` logged events and returns the model each names (newest first); returns to Live. */
 async function historyModels(page, n) {
   await page.getByTestId('nav-history').click();
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="history-list"] [role="listitem"]').length >= n,
-    n,
-    { timeout: LIVE_WAIT_MS },
-  );
-  const items = page.locator('[data-testid="history-list"] [role="listitem"]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="history-list"] tbody tr').length >= n, n, {
+    timeout: LIVE_WAIT_MS,
+  });
+  const items = page.locator('[data-testid="history-list"] tbody tr');
   const models = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-model')));
   // The list shows it in words too.
   assert.match(await items.first().innerText(), new RegExp(models[0].replace(/\./g, '\\.')));

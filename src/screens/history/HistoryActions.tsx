@@ -50,14 +50,14 @@ export function HistoryActions({ db, query }: { db: LogDb; query: HistoryQuery }
   };
 
   return (
-    <div class="history-actions">
+    <div class="history-actions" role="toolbar" aria-label="Event actions">
       <button
         type="button"
         data-testid="history-delete-selected"
         disabled={selected.size === 0}
         onClick={deleteSelected}
       >
-        Delete selected ({selected.size})
+        {selected.size === 0 ? 'Delete selected' : `Delete ${selected.size} selected`}
       </button>
       <button type="button" data-testid="history-delete-all" onClick={deleteAll}>
         Delete all
@@ -68,14 +68,16 @@ export function HistoryActions({ db, query }: { db: LogDb; query: HistoryQuery }
       <button type="button" data-testid="history-export-json" onClick={() => exportAs('json')}>
         Export JSON
       </button>
-      <label class="history-import">
-        Import JSON
+      {/* A label styled as a button: the file input stays focusable and keeps its own chooser. */}
+      <label class="button-like history-import">
         <input
           type="file"
+          class="visually-hidden"
           accept="application/json,.json"
           data-testid="history-import"
           onChange={(e) => importFile(e.currentTarget)}
         />
+        Import JSON
       </label>
     </div>
   );

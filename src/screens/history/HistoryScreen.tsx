@@ -1,13 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { LogDb } from '../../log/db';
-import type { Settings } from '../../log/types';
 import { HistoryActions } from './HistoryActions';
 import { HistoryChart } from './HistoryChart';
 import { HistoryFilters } from './HistoryFilters';
-import { HistoryList } from './HistoryList';
 import { HistoryPager } from './HistoryPager';
-import { HistorySettings } from './HistorySettings';
 import { HistorySummary } from './HistorySummary';
+import { HistoryTable } from './HistoryTable';
 import { useHistoryQuery } from './useHistoryQuery';
 
 export interface HistoryScreenProps {
@@ -15,68 +12,62 @@ export interface HistoryScreenProps {
   db: LogDb | null;
   /** Shown when `db` is null (e.g. the LogUnavailableError message). */
   unavailableReason?: string;
+  /** Opens the settings screen (retention, thumbnails, storage). */
+  onOpenSettings?: () => void;
 }
 
 /**
- * The private event log: filters, counts, chart, a cursor-paged list (50 per
- * page, so it stays fast however long the log), deletion, export/import and
- * the log's settings. Exports cover the events matching the current filters.
+ * The private event log: one filter bar, summary cards, a chart, and a cursor-paged table (50 per
+ * page, so it stays fast however long the log) with deletion and export/import. Exports cover the
+ * events matching the filters. The log's settings live on their own screen.
  */
-export function HistoryScreen({ db, unavailableReason }: HistoryScreenProps) {
+export function HistoryScreen({ db, unavailableReason, onOpenSettings }: HistoryScreenProps) {
   if (!db) {
     return (
-      <section class="history history-unavailable" data-testid="history-unavailable">
+      <section class="screen history history-unavailable" data-testid="history-unavailable">
         <h2>History</h2>
         <p>{unavailableReason ?? 'The local log is not available in this browser, so nothing is recorded.'}</p>
       </section>
     );
   }
-  return <HistoryView db={db} />;
+  return <HistoryView db={db} onOpenSettings={onOpenSettings} />;
 }
 
-function HistoryView({ db }: { db: LogDb }) {
+function HistoryView({ db, onOpenSettings }: { db: LogDb; onOpenSettings?: () => void }) {
   const query = useHistoryQuery(db);
-  const [settings, setSettings] = useState<Settings | null>(null);
-
-  useEffect(() => {
-    void db.getSettings().then(setSettings);
-  }, [db]);
-
   return (
-    <section class="history" data-testid="history">
-      <h2>History</h2>
+    <section class="screen history" data-testid="history" aria-labelledby="history-title">
+      <div class="screen-head">
+        <h2 id="history-title">History</h2>
+        {onOpenSettings && (
+          <button type="button" class="link-button" data-testid="history-open-settings" onClick={onOpenSettings}>
+            Retention, thumbnails and storage
+          </button>
+        )}
+      </div>
       <HistoryFilters query={query} />
-      {query.counts && <HistorySummary counts={query.counts} />}
-      <label class="history-unit">
-        Chart per
-        <select
-          value={query.unit}
-          data-testid="history-unit"
-          onChange={(e) => query.setUnit(e.currentTarget.value === 'hour' ? 'hour' : 'day')}
-        >
-          <option value="hour">hour</option>
-          <option value="day">day</option>
-        </select>
-      </label>
+      {query.counts && (
+        <HistorySummary counts={query.counts} previous={query.previousCounts} previousText={query.previousText} />
+      )}
       <HistoryChart buckets={query.buckets} unit={query.unit} />
-      {query.message && (
-        <p class="history-message" role="status" data-testid="history-message">
-          {query.message}
-        </p>
-      )}
-      <HistoryActions db={db} query={query} />
-      <HistoryList events={query.events} selected={query.selected} onToggle={query.toggleSelected} />
-      <HistoryPager query={query} />
-      {settings && (
-        <HistorySettings
-          db={db}
-          settings={settings}
-          onChanged={(newSettings, text) => {
-            setSettings(newSettings);
-            query.changed(text);
-          }}
+      <section class="panel history-events" aria-labelledby="history-events-title">
+        <div class="panel-head">
+          <h3 id="history-events-title">Events</h3>
+          <HistoryActions db={db} query={query} />
+        </div>
+        {query.message && (
+          <p class="history-message" role="status" data-testid="history-message">
+            {query.message}
+          </p>
+        )}
+        <HistoryTable
+          events={query.events}
+          selected={query.selected}
+          onToggle={query.toggleSelected}
+          onSelectPage={query.selectPage}
         />
-      )}
+        <HistoryPager query={query} />
+      </section>
     </section>
   );
 }

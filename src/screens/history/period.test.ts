@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { bucketUnitFor, resolvePeriod, startOfDay } from './period';
+
+// Local times, so the tests hold in any time zone.
+const now = new Date(2026, 2, 10, 14, 30).getTime();
+
+describe('history periods', () => {
+  it('starts "today" at local midnight and compares with yesterday up to the same time', () => {
+    const p = resolvePeriod('today', now);
+    expect(p.from).toBe(new Date(2026, 2, 10).getTime());
+    expect(p.to).toBeUndefined();
+    expect(p.previous).toEqual({ from: new Date(2026, 2, 9).getTime(), to: new Date(2026, 2, 9, 14, 30).getTime() });
+    expect(p.previousText).toBe('yesterday at this time');
+  });
+
+  it('makes "7 days" today and the 6 days before, compared with the 7 days before that', () => {
+    const p = resolvePeriod('7d', now);
+    expect(p.from).toBe(new Date(2026, 2, 4).getTime());
+    expect(p.previous).toEqual({
+      from: new Date(2026, 1, 25).getTime(),
+      to: new Date(2026, 2, 3, 14, 30).getTime(),
+    });
+    expect(resolvePeriod('30d', now).from).toBe(new Date(2026, 1, 9).getTime());
+  });
+
+  it('has no comparison for all events or a custom range without a start', () => {
+    expect(resolvePeriod('all', now)).toEqual({ previous: null, previousText: null });
+    expect(resolvePeriod('custom', now, { to: now }).previous).toBeNull();
+  });
+
+  it('compares a custom range with the span of the same length just before it', () => {
+    const from = new Date(2026, 2, 1).getTime();
+    const to = from + 1000 - 1;
+    expect(resolvePeriod('custom', now, { from, to }).previous).toEqual({ from: from - 1000, to: from - 1 });
+    // Open end: the range runs to now.
+    expect(resolvePeriod('custom', now, { from }).previous).toEqual({ from: 2 * from - now - 1, to: from - 1 });
+    // A range that ends before it starts is shown as empty, not compared.
+    expect(resolvePeriod('custom', now, { from: to, to: from }).previous).toBeNull();
+  });
+
+  it('buckets per hour up to two days and per day beyond', () => {
+    expect(bucketUnitFor(now - 48 * 3_600_000, now)).toBe('hour');
+    expect(bucketUnitFor(now - 48 * 3_600_000 - 1, now)).toBe('day');
+    expect(startOfDay(now, 1)).toBe(new Date(2026, 2, 9).getTime());
+  });
+});
