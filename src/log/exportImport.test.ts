@@ -9,7 +9,7 @@ import type { MaskClass } from '../classify/classes';
 
 const freshLog = freshLogs('io');
 
-const validEvent = () => toExportedEvent({ id: 1, ...makeEvent(2000) });
+const validEvent = () => toExportedEvent({ id: 1, uid: 'd:1:x', entrance: '', ...makeEvent(2000) });
 const file = (events: unknown[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({ format: 'maskgate-log', version: 1, exportedAt: '2026-01-01T00:00:00.000Z', events, ...extra });
 
