@@ -24,7 +24,8 @@ export interface ControllerOptions {
   appOrigin?: string;
 }
 
-const loadBrowserPouch = async (): Promise<PouchStatic> => (await import('pouchdb-browser')).default;
+// The cast is the boundary: pouchdb-browser ships no types, engine.ts types what is used.
+const loadBrowserPouch = async (): Promise<PouchStatic> => (await import('pouchdb-browser')).default as PouchStatic;
 
 export class SyncController {
   private log: LogDb | null = null;

@@ -1,18 +1,47 @@
 // One running sync: the outbox pump, live push and pull replication with retry, and the importer, with
 // their combined status. PouchDB is passed in (the browser build in the app, the memory adapter in unit tests).
-import type PouchDBBrowser from 'pouchdb-browser';
 import type { LogDb } from '../log/db';
 import { errorText } from '../errorText';
 import { remoteUrl, type SyncConfig } from './config';
-import type { EventDoc } from './docs';
 import { drainInbox, type InboxDb } from './inbox';
 import { pumpOutbox, type OutboxDb } from './outbox';
 import { serial } from './serial';
 import { describeError, type SyncStatus } from './status';
 
-export type PouchStatic = typeof PouchDBBrowser;
-type Db = PouchDB.Database<EventDoc>;
-type Replication = PouchDB.Replication.Replication<EventDoc>;
+/**
+ * The part of PouchDB this module uses, typed here: @types/pouchdb-core declares a global Buffer that breaks
+ * Node's, and PouchDB comes in two builds (the browser one in the app, the memory adapter in unit tests).
+ */
+export interface ReplicateOptions {
+  live: boolean;
+  retry: boolean;
+  batch_size: number;
+  back_off_function: (delay: number) => number;
+}
+
+export interface Replication {
+  cancel(): void;
+  on(event: 'active', listener: () => void): this;
+  on(event: 'paused', listener: (error?: unknown) => void): this;
+  on(event: 'change', listener: (info: { docs_written: number }) => void): this;
+  on(event: 'denied' | 'error', listener: (error: unknown) => void): this;
+}
+
+export interface PouchDatabase extends OutboxDb, InboxDb {
+  info(): Promise<unknown>;
+  close(): Promise<void>;
+  replicate: {
+    to(target: PouchDatabase, options: ReplicateOptions): Replication;
+    from(source: PouchDatabase, options: ReplicateOptions): Replication;
+  };
+}
+
+export type PouchStatic = new (
+  name: string,
+  options?: { adapter?: string; skip_setup?: boolean; auth?: { username: string; password: string } },
+) => PouchDatabase;
+
+type Db = PouchDatabase;
 type Direction = 'push' | 'pull';
 type DirectionState = { state: 'active' | 'idle' | 'retrying'; error?: unknown };
 
@@ -62,25 +91,25 @@ export class SyncEngine {
     private readonly hooks: EngineHooks,
     private readonly options: EngineOptions = {},
   ) {
-    this.local = new PouchDB<EventDoc>(
+    this.local = new PouchDB(
       (options.localPrefix ?? '') + localName(config),
       options.adapter ? { adapter: options.adapter } : {},
     );
     // skip_setup: a device user may not create databases (and pouchdb-server crashes when one tries).
-    this.remote = new PouchDB<EventDoc>(remoteUrl(config), {
+    this.remote = new PouchDB(remoteUrl(config), {
       skip_setup: true,
       auth: { username: config.user, password: config.password },
     });
     this.pump = serial(async () => {
       if (this.stopped) return;
-      await pumpOutbox(this.log, this.local as unknown as OutboxDb, {
+      await pumpOutbox(this.log, this.local, {
         entrance: config.entrance.trim(),
         thumbnails: config.thumbnails,
       }).catch((e: unknown) => this.localProblem(e));
     });
     this.drain = serial(async () => {
       if (this.stopped) return;
-      const added = await drainInbox(this.log, this.local as unknown as InboxDb, {
+      const added = await drainInbox(this.log, this.local, {
         thumbnails: config.thumbnails,
       }).catch((e: unknown) => (this.localProblem(e), 0));
       if (added > 0) this.hooks.onImported(added);
@@ -117,7 +146,7 @@ export class SyncEngine {
 
   private replicate(): void {
     const maxBackOff = this.options.maxBackOffMs ?? 30_000;
-    const options: PouchDB.Replication.ReplicateOptions = {
+    const options: ReplicateOptions = {
       live: true,
       retry: true,
       batch_size: 500,

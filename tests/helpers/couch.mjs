@@ -73,7 +73,7 @@ export async function couch(url, path, { method = 'GET', auth, body } = {}) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
 }
 
 async function ok(promise, what) {
