@@ -17,8 +17,6 @@ export interface LogEvent {
   confidence: number;
   /** Camera label as the browser reports it. */
   camera: string;
-  /** The entrance that logged the event; absent for events of this device (set by the sync). */
-  entrance?: string;
   modelId: string;
   modelVersion: string;
   /** JPEG crop, only when the user turned thumbnails on. */

@@ -65,3 +65,20 @@ describe('sync errors in words', () => {
     expect(describeError({ status: 502 }, who).state).toBe('retrying');
   });
 });
+
+describe('answers that are not JSON', () => {
+  it('become CouchDB-style errors with their status, so PouchDB never parses a web page', async () => {
+    const { jsonErrorsFetch } = await import('./fetchJson');
+    const answer = (body: string, status: number, type: string) => async () =>
+      new Response(body, { status, headers: { 'Content-Type': type } });
+    const proxyDown = await jsonErrorsFetch(answer('', 502, 'text/plain'))('x');
+    expect([proxyDown.status, await proxyDown.json()]).toEqual([502, { error: 'unavailable', reason: '502' }]);
+    const page = await jsonErrorsFetch(answer('<!doctype html>', 200, 'text/html'))('x');
+    expect(page.status).toBe(502);
+    expect((await page.json()).error).toBe('not_couchdb');
+    const json = await jsonErrorsFetch(answer('{"ok":true}', 200, 'application/json'))('x');
+    expect(await json.json()).toEqual({ ok: true });
+    const jpeg = await jsonErrorsFetch(answer('xx', 200, 'image/jpeg'))('x');
+    expect(await jpeg.text()).toBe('xx');
+  });
+});

@@ -7,6 +7,7 @@ import { drainInbox, type InboxDb } from './inbox';
 import { pumpOutbox, type OutboxDb } from './outbox';
 import { serial } from './serial';
 import { describeError, type SyncStatus } from './status';
+import { jsonErrorsFetch } from './fetchJson';
 
 /**
  * The part of PouchDB this module uses, typed here: @types/pouchdb-core declares a global Buffer that breaks
@@ -28,7 +29,8 @@ export interface Replication {
 }
 
 export interface PouchDatabase extends OutboxDb, InboxDb {
-  info(): Promise<unknown>;
+  /** A request to the database's URL (http adapter), `path` relative to it. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
   replicate: {
     to(target: PouchDatabase, options: ReplicateOptions): Replication;
@@ -38,7 +40,12 @@ export interface PouchDatabase extends OutboxDb, InboxDb {
 
 export type PouchStatic = new (
   name: string,
-  options?: { adapter?: string; skip_setup?: boolean; auth?: { username: string; password: string } },
+  options?: {
+    adapter?: string;
+    skip_setup?: boolean;
+    auth?: { username: string; password: string };
+    fetch?: typeof fetch;
+  },
 ) => PouchDatabase;
 
 type Db = PouchDatabase;
@@ -99,6 +106,7 @@ export class SyncEngine {
     this.remote = new PouchDB(remoteUrl(config), {
       skip_setup: true,
       auth: { username: config.user, password: config.password },
+      fetch: jsonErrorsFetch(),
     });
     this.pump = serial(async () => {
       if (this.stopped) return;
@@ -123,12 +131,17 @@ export class SyncEngine {
     void this.pump();
     void this.drain();
     globalThis.addEventListener?.('online', this.onOnline);
+    // One look at the database first, for a clear message: a wrong password, a missing database or a refusal
+    // will not fix itself, so the sync stops and says so. (PouchDB's info() does not report HTTP errors.)
     try {
-      await this.remote.info();
-    } catch (error) {
-      const problem = describeError(error, this.config);
-      // A wrong password, a missing database or a refusal will not fix itself: stop and say so.
-      if (problem.state === 'error') return this.fail(problem);
+      const response = await this.remote.fetch('');
+      if (!response.ok) {
+        const body = (await response.json().catch(() => ({}))) as { error?: string; reason?: string };
+        const problem = describeError({ status: response.status, name: body.error, reason: body.reason }, this.config);
+        if (problem.state === 'error') return this.fail(problem);
+      }
+    } catch {
+      // No answer: the replication below retries until there is one.
     }
     if (!this.stopped) this.replicate();
   }

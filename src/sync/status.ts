@@ -50,6 +50,12 @@ export function describeError(
       problem: 'forbidden',
       message: `User “${config.user}” is not allowed to use database “${config.database}” (ask the site’s administrator to add it as a member). ${KEPT}`,
     };
+  if (e.name === 'not_couchdb')
+    return {
+      state: 'error',
+      problem: 'not-found',
+      message: `The server address answers with a web page, not the database: check the address (and the proxy). ${KEPT}`,
+    };
   if (status === 404)
     return {
       state: 'error',
