@@ -179,7 +179,7 @@ test('sync off: bad settings are named and not stored; nothing is loaded or sent
   assert.match(await page.getByTestId('sync-problem-database').innerText(), /lower-case/);
   assert.equal(await page.getByTestId('sync-problem-password').count(), 1);
   assert.equal(await status(page).getAttribute('data-state'), 'off');
-  await page.waitForTimeout(2500); // two outbox polls' worth, were anything running
+  await page.waitForTimeout(2100); // one outbox poll (2 s), were anything running
   const origin = new URL(web.url).origin;
   assert.deepEqual(
     requests.filter((u) => !u.startsWith(origin) && !/^(blob|data):/.test(u)),
@@ -246,14 +246,14 @@ test('offline → events → online: they arrive once', { timeout: 120_000 }, as
   const { page, context } = entrances.north;
   await context.setOffline(true);
   await seed(page, 4, { label: 'none', start: Date.now() - 600_000 });
-  await page.waitForTimeout(3000);
+  await page.waitForTimeout(2200); // one outbox poll: had it gone out, the server would have it
   assert.equal((await serverDocs()).length, 8, 'sent while offline?');
   assert.equal((await logged(page)).count, 12, 'the events wait in the log');
   await context.setOffline(false);
   await until('12 on the server', async () => (await serverDocs()).length === 12);
   const south = entrances.south.page;
   await until('south has them', async () => (await logged(south)).count === 12);
-  await page.waitForTimeout(1500);
+  await page.waitForTimeout(500); // a late duplicate would show here
   assert.deepEqual(await logged(south), { count: 12, uids: 12, entrances: ['', 'North door'] });
   assert.equal((await serverDocs()).length, 12);
 });
@@ -263,7 +263,7 @@ test(
   { timeout: 180_000 },
   async () => {
     const { page: south } = entrances.south;
-    const N = 2000;
+    const N = 1500; // three outbox batches of 500: the kill lands after the first
     await seed(south, N, { label: 'correct', start: Date.now() - 86_400_000 });
     const partial = await until('the first batch on the server', async () => {
       const { body } = await couch(server.url, '/site-a', { auth: ADMIN });
@@ -283,7 +283,7 @@ test(
     const north = entrances.north.page;
     await until('north has them all', async () => (await logged(north)).count === 12 + N, 120_000);
     await waitState(south, 'idle');
-    await north.waitForTimeout(1500);
+    await north.waitForTimeout(500); // a late duplicate would show here
     assert.deepEqual(await logged(north), { count: 12 + N, uids: 12 + N, entrances: ['', 'South door'] });
     assert.equal((await serverDocs()).length, 12 + N);
   },
@@ -298,7 +298,7 @@ test('a wrong password: a clear message, nothing lost, sent once corrected', { t
   assert.match(await status(page).innerText(), /wrong user name or password/i);
   assert.doesNotMatch(await page.content(), /not-the-password"?[^>]*<\/p>/, 'the password is not shown');
   await seed(page, 2, { label: 'incorrect', start: Date.now() - 300_000 });
-  await page.waitForTimeout(2500);
+  await page.waitForTimeout(2200); // one outbox poll
   assert.equal((await serverDocs()).length, before);
   await page.getByTestId('sync-password').fill(USERS.north[1]);
   await page.getByTestId('sync-on').click();
