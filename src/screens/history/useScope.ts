@@ -1,7 +1,7 @@
 // The history's scope once events from other entrances are in the log: this device, all entrances, or one
 // entrance. Gives the entrance part of the history's filter and reloads when sync imports events.
 import { useEffect, useState } from 'preact/hooks';
-import { useSync } from '../../app/useSync';
+import { useSync } from '../common/useSync';
 import type { LogDb } from '../../log/db';
 
 export type Scope = 'device' | 'all';

@@ -2,7 +2,7 @@
 // README), a site database, this device's user and password and a name for the entrance. Bad input is named
 // field by field and nothing is stored; what was typed stays in the form.
 import { useEffect, useState } from 'preact/hooks';
-import { useSync } from '../../app/useSync';
+import { useSync } from '../common/useSync';
 import { errorText } from '../../errorText';
 import type { ConfigProblems, SyncConfig, SyncField } from '../../sync/config';
 import { syncController } from '../../sync/controller';
