@@ -16,7 +16,7 @@ import { DB_NAME, DB_VERSION, DEVICE_ID_KEY, newUid, upgrade, type LogDatabase, 
 import { getSettings, setSettings } from './settings';
 import { allOrNothing } from './tx';
 import type { EventFilter, NewLogEvent, Settings, StampedEvent } from './types';
-import { addEvent, purgeOldestThumbnails } from './write';
+import { addEvent, purgeOldestThumbnails, toStored } from './write';
 import { errorText } from '../errorText';
 
 const DAY_MS = 86_400_000;
@@ -93,7 +93,7 @@ export class LogDb {
     const uids = tx.store.index('uid');
     const added = await allOrNothing(tx, events, async (event) => {
       if ((await uids.getKey(event.uid)) !== undefined) return 0;
-      await tx.store.add(event as StampedEvent & { id: number });
+      await tx.store.add(toStored(event) as StampedEvent & { id: number });
       return 1;
     });
     return added.reduce<number>((a, b) => a + b, 0);

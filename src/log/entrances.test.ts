@@ -65,6 +65,13 @@ describe('entrances in the log', () => {
     ]);
   });
 
+  it('keeps a pulled thumbnail where quota recovery finds it', async () => {
+    const log = await freshLog();
+    const thumbnail = new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' });
+    await log.addPulled([{ ...pulled(1000, 'North', 1), thumbnail }]);
+    expect(await log.clearThumbnails()).toBe(1);
+  });
+
   it('lists own events after an id for the sync outbox, leaving out pulled ones', async () => {
     const log = await freshLog();
     const { id: first } = await log.add(makeEvent(1000));

@@ -16,7 +16,8 @@ export function isQuotaError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'name' in error && error.name === 'QuotaExceededError';
 }
 
-function toStored(event: StampedEvent): Omit<StoredEvent, 'id'> {
+/** The record stored for an event: `thumbTime` set while it has a thumbnail (see schema.ts). */
+export function toStored(event: StampedEvent): Omit<StoredEvent, 'id'> {
   return event.thumbnail ? { ...event, thumbTime: event.time } : event;
 }
 

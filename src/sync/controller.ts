@@ -123,5 +123,5 @@ export class SyncController {
   }
 }
 
-/** The app's sync (one per page). */
-export const syncController = new SyncController();
+/** The app's sync (one per page); a build with MASKGATE_SYNC_ORIGIN also allows that origin (vite.config.ts). */
+export const syncController = new SyncController({ allowedOrigins: __SYNC_ORIGIN__ ? [__SYNC_ORIGIN__] : [] });

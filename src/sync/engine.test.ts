@@ -10,6 +10,8 @@ import { freshLogs, makeEvent } from '../../tests/helpers/testLog';
 import { couch, setUpSites, startCouch } from '../../tests/helpers/couch.mjs';
 import type { LogDb } from '../log/db';
 import { SyncEngine, type PouchStatic } from './engine';
+import { SyncController } from './controller';
+import { loadSyncConfig } from './store';
 import type { SyncConfig } from './config';
 import type { SyncStatus } from './status';
 
@@ -146,5 +148,44 @@ describe('sync engine (pouchdb-server)', () => {
       await d.engine.stop();
       await back.stop();
     }
+  });
+
+  it('the controller: off loads nothing; bad settings are refused and not stored; on starts and syncs', async () => {
+    const log = await freshLog();
+    await log.add(makeEvent(9_000_000));
+    let loads = 0;
+    const controller = new SyncController({
+      loadPouch: async () => (loads++, Pouch),
+      appOrigin: new URL(server.url).origin,
+      engine: { adapter: 'memory', localPrefix: 'controller-', pumpEveryMs: 200 },
+    });
+    const states: string[] = [];
+    controller.subscribe((s) => states.push(s.status.state));
+    await controller.attach(log);
+    expect([loads, controller.current.status.state]).toEqual([0, 'off']);
+
+    const good = {
+      enabled: true,
+      serverUrl: server.url,
+      database: 'site-a',
+      user: 'dev-a3',
+      password: 'pw-a3',
+      entrance: 'West',
+      thumbnails: false,
+    };
+    const problems = await controller.save({ ...good, serverUrl: 'https://elsewhere.example', password: '' });
+    expect(Object.keys(problems).sort()).toEqual(['password', 'serverUrl']);
+    expect((await loadSyncConfig(log)).enabled).toBe(false);
+    expect(loads).toBe(0);
+
+    expect(await controller.save(good)).toEqual({});
+    expect(await loadSyncConfig(log)).toEqual(good);
+    await until('idle', () => controller.current.status.state === 'idle');
+    expect(loads).toBe(1);
+    const uid = (await log.page({}, 1)).events[0]?.uid ?? '';
+    await until('the event on the server', async () => (await docsOn('site-a')).some((r) => r.id === uid));
+
+    await controller.save({ ...good, enabled: false });
+    expect(controller.current.status.state).toBe('off');
   });
 });
