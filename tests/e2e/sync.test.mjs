@@ -150,11 +150,20 @@ const waitState = (page, state) =>
     },
   );
 
-/** History → "All entrances": the total, and the total per entrance row. */
-async function allEntrances(page) {
+/** History → "All entrances", once it shows `total` events in all and in the per-entrance rows: those rows. */
+async function allEntrances(page, total) {
   await page.getByTestId('history-scope-all').check();
-  const total = Number(await page.getByTestId('history-count-total').innerText());
-  const rows = await page
+  // Counts and the per-entrance table load separately after the switch: wait for both.
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n) &&
+      [...document.querySelectorAll('[data-testid="history-entrance-total"]')].reduce(
+        (sum, td) => sum + Number(td.textContent),
+        0,
+      ) === n,
+    total,
+  );
+  return page
     .getByTestId('history-entrance-row')
     .evaluateAll((trs) =>
       Object.fromEntries(
@@ -164,7 +173,6 @@ async function allEntrances(page) {
         ]),
       ),
     );
-  return { total, rows };
 }
 
 test('sync off: bad settings are named and not stored; nothing is loaded or sent until it is on', async () => {
@@ -226,9 +234,7 @@ test(
     ]) {
       await until('the other entrance’s events imported', async () => (await logged(page)).count === 8);
       await waitState(page, 'idle');
-      const all = await allEntrances(page);
-      assert.equal(all.total, 8);
-      assert.deepEqual(all.rows, { '': mine, [other]: 8 - mine });
+      assert.deepEqual(await allEntrances(page, 8), { '': mine, [other]: 8 - mine });
       assert.ok(
         (await page.locator('[data-testid="history-entrance-chart"] rect').count()) >= 2,
         'chart split by entrance',
@@ -322,6 +328,36 @@ test('one site’s device user cannot read or write another site’s database', 
   const write = await couch(server.url, '/site-a/intruder', { method: 'PUT', auth: USERS.b, body: { x: 1 } });
   assert.ok([401, 403].includes(write.status), `write: ${write.status}`);
   assert.equal((await couch(server.url, '/site-a/intruder', { auth: ADMIN })).status, 404);
+});
+
+test('with its separate switch on, a face thumbnail is sent; the other entrance keeps none unless its switch is on', async () => {
+  const { page } = entrances.north;
+  const before = (await serverDocs()).length;
+  await page.getByTestId('sync-thumbnails').check();
+  await page.getByTestId('sync-on').click();
+  await waitState(page, 'idle');
+  await seed(page, 1, { label: 'none', start: Date.now() - 60_000, thumbnail: true });
+  const doc = await until('the new event on the server', async () => {
+    const docs = await serverDocs();
+    return docs.length === before + 1 && docs.find((r) => r.doc._attachments)?.doc;
+  });
+  assert.deepEqual(Object.keys(doc._attachments), ['thumbnail.jpg']);
+  assert.equal(doc.entrance, 'North door');
+  const south = entrances.south.page;
+  await until('south has it', async () => (await logged(south)).count === before + 1);
+  const thumbs = await south.evaluate(async () => {
+    const db = await new Promise((resolve) => {
+      const r = indexedDB.open('maskgate-log');
+      r.onsuccess = () => resolve(r.result);
+    });
+    const all = await new Promise((resolve) => {
+      const r = db.transaction('events').objectStore('events').getAll();
+      r.onsuccess = () => resolve(r.result);
+    });
+    db.close();
+    return all.filter((e) => e.thumbnail).length;
+  });
+  assert.equal(thumbs, 0, 'south imported a face image with its own switch off');
 });
 
 test('no page errors in any entrance', () => {
