@@ -59,6 +59,10 @@ export interface EngineOptions {
   adapter?: string;
   /** Longest wait between retries; the first is 1 s, then doubling. */
   maxBackOffMs?: number;
+  /** How often the server is looked at, to restart replication once it answers again (see watch()). */
+  watchEveryMs?: number;
+  /** Replication idle this long is restarted anyway (a live pull can hang on a dead connection). */
+  refreshAfterMs?: number;
   /** Prefix of the local database's name (unit tests run several devices in one process). */
   localPrefix?: string;
 }
@@ -87,6 +91,10 @@ export class SyncEngine {
   private fatal: ReturnType<typeof describeError> | null = null;
   private status: SyncStatus = { state: 'starting', message: 'Connecting to the sync server…', sent: 0, received: 0 };
   private timer: ReturnType<typeof setInterval> | undefined;
+  private watcher: ReturnType<typeof setInterval> | undefined;
+  /** The server failed to answer since replication last (re)started. */
+  private outage = false;
+  private startedAt = 0;
   private stopped = false;
   readonly pump: () => Promise<void>;
   readonly drain: () => Promise<void>;
@@ -143,12 +151,43 @@ export class SyncEngine {
     } catch {
       // No answer: the replication below retries until there is one.
     }
-    if (!this.stopped) this.replicate();
+    if (this.stopped) return;
+    this.replicate();
+    this.watcher = setInterval(() => void this.watch(), this.options.watchEveryMs ?? 5000);
+  }
+
+  /**
+   * PouchDB's own retry does not always bring a live pull back after the server restarts (apache/pouchdb
+   * #8050, #7887; seen here once in the e2e kill test: the other entrance never received the rest). So the
+   * engine looks at the server every 5 s and restarts both replications from their checkpoints when it
+   * answers again after an outage, and after 60 s idle in any case.
+   */
+  private async watch(): Promise<void> {
+    if (this.stopped || this.fatal) return;
+    void this.drain(); // also catches up an import that failed (the next change would otherwise be needed)
+    const reachable = await this.remote.fetch('').then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (this.stopped || this.fatal) return;
+    const states = [...this.directions.values()];
+    if (!reachable || states.some((d) => d.state === 'retrying')) this.outage = true;
+    const idle = states.every((d) => d.state === 'idle');
+    const stale = idle && Date.now() - this.startedAt > (this.options.refreshAfterMs ?? 60_000);
+    if (reachable && (this.outage || stale)) this.restartReplication();
+  }
+
+  private restartReplication(): void {
+    for (const r of this.replications.values()) r.cancel();
+    this.replications.clear();
+    this.outage = false;
+    this.replicate();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.watcher);
     globalThis.removeEventListener?.('online', this.onOnline);
     for (const r of this.replications.values()) r.cancel();
     this.replications.clear();
@@ -158,6 +197,7 @@ export class SyncEngine {
   }
 
   private replicate(): void {
+    this.startedAt = Date.now();
     const maxBackOff = this.options.maxBackOffMs ?? 30_000;
     const options: ReplicateOptions = {
       live: true,
@@ -174,19 +214,23 @@ export class SyncEngine {
       const replication = start(direction);
       this.replications.set(direction, replication);
       this.directions.set(direction, { state: 'active' });
+      // A cancelled replication (restartReplication) may still report; only the current one counts.
+      const current = () => this.replications.get(direction) === replication;
       replication
-        .on('active', () => this.update(direction, { state: 'active' }))
-        .on('paused', (error) => this.update(direction, error ? { state: 'retrying', error } : { state: 'idle' }))
+        .on('active', () => current() && this.update(direction, { state: 'active' }))
+        .on('paused', (error) => {
+          if (current()) this.update(direction, error ? { state: 'retrying', error } : { state: 'idle' });
+        })
         .on('change', (info) => {
           if (direction === 'push') this.status.sent += info.docs_written;
           else {
             this.status.received += info.docs_written;
             void this.drain();
           }
-          this.update(direction, { state: 'active' });
+          if (current()) this.update(direction, { state: 'active' });
         })
-        .on('denied', (error) => this.fail(describeError(error, this.config)))
-        .on('error', (error) => this.fail(describeError(error, this.config)));
+        .on('denied', (error) => current() && this.fail(describeError(error, this.config)))
+        .on('error', (error) => current() && this.fail(describeError(error, this.config)));
     }
     this.emit();
   }
@@ -195,8 +239,7 @@ export class SyncEngine {
   private readonly onOnline = () => {
     if (this.stopped || this.fatal) return;
     if (![...this.directions.values()].some((d) => d.state === 'retrying')) return;
-    for (const r of this.replications.values()) r.cancel();
-    this.replicate();
+    this.restartReplication();
   };
 
   private update(direction: Direction, state: DirectionState): void {
