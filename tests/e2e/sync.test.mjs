@@ -36,6 +36,16 @@ after(async () => {
   await server?.stop();
 });
 
+/** The sync form and status live on the Settings screen; the scope and entrances on History. */
+async function toSettings(page) {
+  if (!(await page.getByTestId('sync-settings').isVisible())) await page.getByTestId('nav-settings').click();
+  await page.getByTestId('sync-settings').waitFor();
+}
+async function toHistory(page) {
+  if (!(await page.getByTestId('history').isVisible())) await page.getByTestId('nav-history').click();
+  await page.getByTestId('history').waitFor();
+}
+
 /** A new entrance: its own browser context (own IndexedDB), on the history screen. */
 async function openEntrance(name) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -46,8 +56,7 @@ async function openEntrance(name) {
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(web.url);
-  await page.getByTestId('nav-history').click();
-  await page.getByTestId('sync-settings').waitFor();
+  await toSettings(page);
   entrances[name] = { context, page, problems, requests };
   return entrances[name];
 }
@@ -119,6 +128,7 @@ function logged(page) {
 }
 
 async function turnOn(page, [user, password], { database = 'site-a', entrance }) {
+  await toSettings(page);
   await page.getByTestId('sync-serverUrl').fill(`${web.url}couch`);
   await page.getByTestId('sync-database').fill(database);
   await page.getByTestId('sync-user').fill(user);
@@ -141,7 +151,8 @@ async function until(what, check, ms = WAIT) {
 }
 
 const status = (page) => page.getByTestId('sync-status');
-const waitState = (page, state) =>
+const waitState = async (page, state) =>
+  (await toSettings(page)) ||
   page.waitForFunction(
     (s) => document.querySelector('[data-testid="sync-status"]')?.getAttribute('data-state') === s,
     state,
@@ -152,6 +163,7 @@ const waitState = (page, state) =>
 
 /** History → "All entrances", once it shows `total` events in all and in the per-entrance rows: those rows. */
 async function allEntrances(page, total) {
+  await toHistory(page);
   await page.getByTestId('history-scope-all').check();
   // Counts and the per-entrance table load separately after the switch: wait for both.
   await page.waitForFunction(
@@ -203,6 +215,7 @@ test('sync off: bad settings are named and not stored; nothing is loaded or sent
     [],
     'PouchDB loaded with sync off',
   );
+  await toHistory(page);
   assert.equal(await page.getByTestId('history-scope').count(), 0, 'no scope switch before sync is used');
 });
 
@@ -298,6 +311,7 @@ test(
 test('a wrong password: a clear message, nothing lost, sent once corrected', { timeout: 120_000 }, async () => {
   const { page } = entrances.north;
   const before = (await serverDocs()).length;
+  await toSettings(page);
   await page.getByTestId('sync-password').fill('not-the-password');
   await page.getByTestId('sync-on').click();
   await waitState(page, 'error');
@@ -333,6 +347,7 @@ test('one site’s device user cannot read or write another site’s database', 
 test('with its separate switch on, a face thumbnail is sent; the other entrance keeps none unless its switch is on', async () => {
   const { page } = entrances.north;
   const before = (await serverDocs()).length;
+  await toSettings(page);
   await page.getByTestId('sync-thumbnails').check();
   await page.getByTestId('sync-on').click();
   await waitState(page, 'idle');
