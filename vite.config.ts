@@ -29,7 +29,15 @@ const hosted: HostedFile[] = [
 ];
 const versions = servedVersions(hosted);
 
+// Sync normally reaches CouchDB through a proxy on the app's own origin (README, "Sync across entrances").
+// MASKGATE_SYNC_ORIGIN=https://couch.example.org adds exactly that one origin to the CSP's connect-src, and
+// the sync settings accept it; anything but a bare origin stops the build.
+const syncOrigin = process.env.MASKGATE_SYNC_ORIGIN ?? '';
+if (syncOrigin && new URL(syncOrigin).origin !== syncOrigin)
+  throw new Error(`MASKGATE_SYNC_ORIGIN must be an origin like https://couch.example.org, not ${syncOrigin}`);
+
 export default defineConfig({
+  define: { __SYNC_ORIGIN__: JSON.stringify(syncOrigin) },
   resolve: {
     alias: [
       // The "extern wasm" build loads its .mjs/.wasm from ort.env.wasm.wasmPaths instead of inlining
@@ -44,6 +52,11 @@ export default defineConfig({
   plugins: [
     preact(),
     versions.plugin,
+    {
+      name: 'maskgate-sync-origin-csp',
+      transformIndexHtml: (html) =>
+        syncOrigin ? html.replace("connect-src 'self'", `connect-src 'self' ${syncOrigin}`) : html,
+    },
     selfHosted(hosted, { headers: isolationHeaders }),
     faceModelsPlugin(),
     VitePWA({

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // vite.config.ts's build constant (no extra sync origin in tests).
+  define: { __SYNC_ORIGIN__: JSON.stringify('') },
   test: {
     include: [
       'src/**/*.test.ts',

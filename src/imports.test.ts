@@ -14,6 +14,8 @@ const LAYER: Record<string, number> = {
   screens: 3,
   pwa: 3,
   pipeline: 2,
+  // Sync uses the log; the app starts it and the screens show it.
+  sync: 2,
   log: 1,
   camera: 1,
   detect: 1,

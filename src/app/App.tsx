@@ -10,6 +10,7 @@ import { isModelChoice } from '../classify/modelChoice';
 import { loadPreferences, savePreferences, type Preferences } from './preferences';
 import { useLog } from './useLog';
 import { useLogSink } from './useLogSink';
+import { syncController } from '../sync/controller';
 
 type Screen = 'live' | 'photo' | 'history' | 'settings';
 
@@ -41,6 +42,11 @@ export function App() {
       unmounted = true;
     };
   }, [models]);
+  // Sync starts with the log when it is turned on (and loads nothing when it is off).
+  useEffect(() => {
+    if (log.db) void syncController.attach(log.db);
+    else void syncController.detach();
+  }, [log.db]);
 
   const changePrefs = (patch: Partial<Preferences>) => {
     const next = { ...prefs, ...patch };

@@ -7,6 +7,7 @@ import { cropToJpeg } from '../log/thumbnail';
 import type { EventSink } from '../pipeline/liveLoop';
 import type { ModelsState } from '../pipeline/models';
 import type { LogState } from './useLog';
+import { syncController } from '../sync/controller';
 
 export function useLogSink(log: LogState, models: ModelsState, onNotice: (text: string) => void): EventSink {
   const latest = useRef({ log, models, onNotice });
@@ -31,6 +32,7 @@ export function useLogSink(log: LogState, models: ModelsState, onNotice: (text: 
             return crop ? cropToJpeg(crop, cropSize) : null;
           },
         }).then((out) => {
+          if (out.saved > 0) syncController.kick();
           const notice = outcomeNotice(out);
           if (notice) latest.current.onNotice(notice);
         });

@@ -31,10 +31,17 @@ describe('openLog', () => {
     v1.close();
 
     const log = await openLog({ name });
-    expect(log.db.version).toBe(2);
+    expect(log.db.version).toBe(3);
     expect([...log.db.objectStoreNames].sort()).toEqual(['events', 'settings']);
     const page = await log.page({}, 10);
-    expect(page.events).toEqual([
+    // v3 gave each event a uid made of this device's id, its firstSeen and a random part, and marked it as
+    // this device's (entrance '').
+    expect(log.deviceId).toMatch(/^[0-9a-z]{12}$/);
+    expect(page.events.map((e) => e.uid)).toEqual([
+      expect.stringMatching(new RegExp(`^${log.deviceId}:7000:[0-9a-z]{6}$`)),
+      expect.stringMatching(new RegExp(`^${log.deviceId}:5000:[0-9a-z]{6}$`)),
+    ]);
+    expect(page.events.map(({ uid: _, ...rest }) => rest)).toEqual([
       {
         id: 2,
         time: 7000,
@@ -46,6 +53,7 @@ describe('openLog', () => {
         camera: '',
         modelId: 'unknown',
         modelVersion: '',
+        entrance: '',
       },
       {
         id: 1,
@@ -58,11 +66,13 @@ describe('openLog', () => {
         camera: '',
         modelId: 'unknown',
         modelVersion: '',
+        entrance: '',
       },
     ]);
     expect(await log.count({ labels: ['none'] })).toEqual({ correct: 0, incorrect: 0, none: 1 });
     const { id } = await log.add(makeEvent(9000));
     expect(id).toBe(3);
+    expect(await log.count({ entrances: [''] })).toEqual({ correct: 2, incorrect: 0, none: 1 });
     log.close();
   });
 

@@ -1,5 +1,9 @@
 import { openDB } from 'idb';
 import {
+  countByEntrance,
+  entranceHistogram,
+  listEntrances,
+  toLogEvent,
   countEvents,
   histogram,
   iterateEvents,
@@ -8,11 +12,11 @@ import {
   type BucketUnit,
   type PageCursor,
 } from './query';
-import { DB_NAME, DB_VERSION, upgrade, type LogDatabase, type LogSchema } from './schema';
+import { DB_NAME, DB_VERSION, DEVICE_ID_KEY, newUid, upgrade, type LogDatabase, type LogSchema } from './schema';
 import { getSettings, setSettings } from './settings';
 import { allOrNothing } from './tx';
-import type { EventFilter, NewLogEvent, Settings } from './types';
-import { addEvent, purgeOldestThumbnails } from './write';
+import type { EventFilter, NewLogEvent, Settings, StampedEvent } from './types';
+import { addEvent, purgeOldestThumbnails, toStored } from './write';
 import { errorText } from '../errorText';
 
 const DAY_MS = 86_400_000;
@@ -45,7 +49,9 @@ export async function openLog(options: OpenLogOptions = {}): Promise<LogDb> {
       },
       terminated: options.onClosed,
     });
-    return new LogDb(db);
+    const deviceId = await db.get('settings', DEVICE_ID_KEY);
+    if (typeof deviceId !== 'string') throw new Error('the log has no device id');
+    return new LogDb(db, deviceId);
   } catch (cause) {
     const reason = errorText(cause);
     throw new LogUnavailableError(`The local log could not be opened: ${reason}`, { cause });
@@ -62,11 +68,46 @@ function abortQuietly(tx: { abort(): void }): void {
 
 /** The event log: one object per open database. */
 export class LogDb {
-  constructor(readonly db: LogDatabase) {}
+  /** `deviceId`: this install's random id (schema.ts), the first part of the uid of every event made here. */
+  constructor(
+    readonly db: LogDatabase,
+    readonly deviceId: string,
+  ) {}
+
+  /** Gives an event made on this device its uid and marks it as this device's (entrance ''). */
+  private stamp(event: NewLogEvent): StampedEvent {
+    return { ...event, uid: event.uid ?? newUid(this.deviceId, event.firstSeen), entrance: event.entrance ?? '' };
+  }
 
   /** Writes one final event in its own transaction (see addEvent for quota handling). */
   add(event: NewLogEvent) {
-    return addEvent(this.db, event);
+    return addEvent(this.db, this.stamp(event));
+  }
+
+  /**
+   * Stores events pulled from other entrances in one transaction, skipping those whose uid is already
+   * in the log (the unique index makes a repeated pull harmless); returns how many were new.
+   */
+  async addPulled(events: readonly StampedEvent[]): Promise<number> {
+    const tx = this.db.transaction('events', 'readwrite');
+    const uids = tx.store.index('uid');
+    const added = await allOrNothing(tx, events, async (event) => {
+      if ((await uids.getKey(event.uid)) !== undefined) return 0;
+      await tx.store.add(toStored(event) as StampedEvent & { id: number });
+      return 1;
+    });
+    return added.reduce<number>((a, b) => a + b, 0);
+  }
+
+  /** Events made on this device with an id above `afterId`, oldest first, at most `limit` (the sync outbox). */
+  async ownEventsAfter(afterId: number, limit: number) {
+    const rows = await this.db.getAll('events', IDBKeyRange.lowerBound(afterId, true), limit);
+    return { rows: rows.filter((e) => e.entrance === '').map(toLogEvent), lastId: rows.at(-1)?.id ?? afterId };
+  }
+
+  /** The entrances in the log ('' = this device), sorted; one index step per entrance. */
+  entrances() {
+    return listEntrances(this.db);
   }
 
   page(filter: EventFilter, limit: number, after: PageCursor | null = null) {
@@ -88,6 +129,20 @@ export class LogDb {
 
   histogram(filter: EventFilter & { from: number; to: number }, unit: BucketUnit) {
     return histogram(this.db, filter, unit);
+  }
+
+  /** Counts per class of each entrance ('' = this device). */
+  countByEntrance(filter: EventFilter, entrances: readonly string[]) {
+    return countByEntrance(this.db, filter, entrances);
+  }
+
+  /** The chart's buckets split by entrance. */
+  entranceHistogram(
+    filter: EventFilter & { from: number; to: number },
+    unit: BucketUnit,
+    entrances: readonly string[],
+  ) {
+    return entranceHistogram(this.db, filter, unit, entrances);
   }
 
   async deleteByIds(ids: readonly number[]): Promise<void> {
@@ -122,7 +177,7 @@ export class LogDb {
   async importEvents(events: readonly NewLogEvent[]): Promise<number> {
     const tx = this.db.transaction('events', 'readwrite');
     // The store assigns ids (autoIncrement); idb's typing wants full records.
-    await allOrNothing(tx, events, (event) => tx.store.add(event as NewLogEvent & { id: number }));
+    await allOrNothing(tx, events, (event) => tx.store.add({ ...this.stamp(event) } as StampedEvent & { id: number }));
     return events.length;
   }
 

@@ -9,7 +9,7 @@ import type { MaskClass } from '../classify/classes';
 
 const freshLog = freshLogs('io');
 
-const validEvent = () => toExportedEvent({ id: 1, ...makeEvent(2000) });
+const validEvent = () => toExportedEvent({ id: 1, uid: 'd:1:x', entrance: '', ...makeEvent(2000) });
 const file = (events: unknown[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({ format: 'maskgate-log', version: 1, exportedAt: '2026-01-01T00:00:00.000Z', events, ...extra });
 
@@ -58,7 +58,12 @@ describe('JSON round trip', () => {
 
     const target = await freshLog();
     expect(await importJson(target, blob)).toEqual({ ok: true, imported: 2 });
-    const events = (await target.page({}, 10)).events.map(({ id: _, ...rest }) => rest);
+    // The imported events are new events of this log: their own uids, this device's.
+    const events = (await target.page({}, 10)).events.map(({ id: _, uid, entrance, ...rest }) => {
+      expect(uid.startsWith(`${target.deviceId}:`)).toBe(true);
+      expect(entrance).toBe('');
+      return rest;
+    });
     expect(events).toEqual([makeEvent(20_000, 'none', { camera: 'Side "door"' }), makeEvent(10_000, 'incorrect')]);
   });
 });

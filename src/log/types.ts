@@ -3,6 +3,10 @@ import type { MaskClass } from '../classify/classes';
 /** One logged person, as written and read. */
 export interface LogEvent {
   id: number;
+  /** Stable id across devices (`deviceId:firstSeen:random`, see schema.ts); the sync server's _id. */
+  uid: string;
+  /** '' for an event made on this device; the entrance name for one pulled from another entrance (src/sync/). */
+  entrance: string;
   /** = lastSeen, ms since epoch; the time the list and filters use. */
   time: number;
   firstSeen: number;
@@ -13,16 +17,17 @@ export interface LogEvent {
   confidence: number;
   /** Camera label as the browser reports it. */
   camera: string;
-  /** The entrance that logged the event; absent for events of this device (set by the sync). */
-  entrance?: string;
   modelId: string;
   modelVersion: string;
   /** JPEG crop, only when the user turned thumbnails on. */
   thumbnail?: Blob;
 }
 
-/** An event before the database assigns its id. */
-export type NewLogEvent = Omit<LogEvent, 'id'>;
+/** An event before the database assigns its id; the log stamps `uid` and `entrance` ('') when they are missing. */
+export type NewLogEvent = Omit<LogEvent, 'id' | 'uid' | 'entrance'> & Partial<Pick<LogEvent, 'uid' | 'entrance'>>;
+
+/** An event ready to be stored: everything but the id. */
+export type StampedEvent = Omit<LogEvent, 'id'>;
 
 /** Which events a query covers; missing `labels` means all classes, an empty list none. */
 export interface EventFilter {
@@ -31,6 +36,8 @@ export interface EventFilter {
   from?: number;
   /** Inclusive, ms since epoch. */
   to?: number;
+  /** Only these entrances ('' = this device); missing means every event in the log. */
+  entrances?: readonly string[];
 }
 
 export interface Settings {

@@ -1,6 +1,6 @@
 import type { LogDatabase, StoredEvent } from './schema';
 import { toLogEvent } from './query';
-import type { NewLogEvent } from './types';
+import type { StampedEvent } from './types';
 
 export interface AddResult {
   id: number;
@@ -16,11 +16,12 @@ export function isQuotaError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'name' in error && error.name === 'QuotaExceededError';
 }
 
-function toStored(event: NewLogEvent): Omit<StoredEvent, 'id'> {
+/** The record stored for an event: `thumbTime` set while it has a thumbnail (see schema.ts). */
+export function toStored(event: StampedEvent): Omit<StoredEvent, 'id'> {
   return event.thumbnail ? { ...event, thumbTime: event.time } : event;
 }
 
-async function put(db: LogDatabase, event: NewLogEvent): Promise<number> {
+async function put(db: LogDatabase, event: StampedEvent): Promise<number> {
   const tx = db.transaction('events', 'readwrite');
   try {
     // The store assigns the id (autoIncrement); idb's typing wants a full record.
@@ -39,7 +40,7 @@ async function put(db: LogDatabase, event: NewLogEvent): Promise<number> {
  * resort the event is stored without its own thumbnail. Thumbnails never cost
  * an event. Rejects only when the event itself cannot be stored.
  */
-export async function addEvent(db: LogDatabase, event: NewLogEvent): Promise<AddResult> {
+export async function addEvent(db: LogDatabase, event: StampedEvent): Promise<AddResult> {
   let thumbnailsPurged = 0;
   for (;;) {
     try {

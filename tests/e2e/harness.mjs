@@ -30,8 +30,10 @@ const BASE_ARGS = [
  * Serves dist/ with the same COOP/COEP headers as production; returns its origin and a closer.
  * `mounts` ({'/__test__/x/': 'tests/fixtures/x'}) also serves test-only files from those folders, never
  * part of the build: e.g. the tiny model the WebGPU parity test loads through the app's own worker.
+ * `proxy` is vite's preview.proxy: e.g. the sync test serves its CouchDB-API server under /couch on the
+ * app's own origin, the deployment the README documents (the CSP's connect-src 'self' holds).
  */
-export async function serveBuild(port = 0, { mounts = {} } = {}) {
+export async function serveBuild(port = 0, { mounts = {}, proxy } = {}) {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first');
   const plugins = Object.entries(mounts).map(([prefix, dir]) => ({
     name: `maskgate-test-mount:${prefix}`,
@@ -52,7 +54,11 @@ export async function serveBuild(port = 0, { mounts = {} } = {}) {
       });
     },
   }));
-  const server = await preview({ preview: { port, strictPort: false, host: '127.0.0.1' }, logLevel: 'error', plugins });
+  const server = await preview({
+    preview: { port, strictPort: false, host: '127.0.0.1', ...(proxy ? { proxy } : {}) },
+    logLevel: 'error',
+    plugins,
+  });
   const address = server.httpServer.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
   return { url, close: () => new Promise((r) => server.httpServer.close(() => r())) };

@@ -6,6 +6,9 @@ import { HistoryPager } from './HistoryPager';
 import { HistorySummary } from './HistorySummary';
 import { HistoryTable } from './HistoryTable';
 import { useHistoryQuery } from './useHistoryQuery';
+import { EntranceBreakdown } from './EntranceBreakdown';
+import { ScopeSwitch } from './ScopeSwitch';
+import { useScope } from './useScope';
 
 export interface HistoryScreenProps {
   /** The open log, or null when logging is unavailable. */
@@ -34,7 +37,8 @@ export function HistoryScreen({ db, unavailableReason, onOpenSettings }: History
 }
 
 function HistoryView({ db, onOpenSettings }: { db: LogDb; onOpenSettings?: () => void }) {
-  const query = useHistoryQuery(db);
+  const scope = useScope(db);
+  const query = useHistoryQuery(db, { entrances: scope.selected, revision: scope.revision });
   return (
     <section class="screen history" data-testid="history" aria-labelledby="history-title">
       <div class="screen-head">
@@ -45,11 +49,13 @@ function HistoryView({ db, onOpenSettings }: { db: LogDb; onOpenSettings?: () =>
           </button>
         )}
       </div>
+      <ScopeSwitch scope={scope} />
       <HistoryFilters query={query} />
       {query.counts && (
         <HistorySummary counts={query.counts} previous={query.previousCounts} previousText={query.previousText} />
       )}
       <HistoryChart buckets={query.buckets} unit={query.unit} />
+      <EntranceBreakdown db={db} scope={scope} filter={query.filter} unit={query.unit} revision={scope.revision} />
       <section class="panel history-events" aria-labelledby="history-events-title">
         <div class="panel-head">
           <h3 id="history-events-title">Events</h3>

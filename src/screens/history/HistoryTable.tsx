@@ -106,7 +106,7 @@ export function HistoryTable({ events, selected, onToggle, onSelectPage }: Histo
               </td>
               <td role="cell" class="col-entrance">
                 {/* Events without an entrance were logged by this device (the sync adds other entrances). */}
-                <span>{event.entrance ?? 'This device'}</span>
+                <span>{event.entrance || 'This device'}</span>
                 {event.camera && <span class="cell-sub">{event.camera}</span>}
               </td>
               <td role="cell" class="col-model" title="The classifier that labelled this person">

@@ -12,7 +12,8 @@ import { bucketUnitFor, resolvePeriod, type PeriodPreset } from './period';
 
 export const PAGE_SIZE = 50;
 
-export function useHistoryQuery(db: LogDb) {
+/** `scope`: the entrance part of the filter (src/screens/history/useScope.ts) and a reload counter. */
+export function useHistoryQuery(db: LogDb, scope: { entrances?: readonly string[]; revision?: number } = {}) {
   const [labels, setLabels] = useState<readonly MaskClass[]>(CLASS_NAMES);
   // All events by default: a fresh log (or an import of old events) shows everything it holds.
   const [preset, setPreset] = useState<PeriodPreset>('all');
@@ -35,8 +36,8 @@ export function useHistoryQuery(db: LogDb) {
   const period = resolvePeriod(preset, Date.now(), preset === 'custom' ? custom : {});
   const { from, to } = period;
   const rangeError = from !== undefined && to !== undefined && to < from ? 'The range ends before it starts.' : null;
-  const filter: EventFilter = { labels, from, to };
-  const filterKey = `${labels.join()}|${from}|${to}`;
+  const filter: EventFilter = { labels, from, to, ...(scope.entrances ? { entrances: scope.entrances } : {}) };
+  const filterKey = `${labels.join()}|${from}|${to}|${scope.entrances?.join('\u0000') ?? '*'}|${scope.revision ?? 0}`;
   const pageStart = pageStarts.at(-1) ?? null;
   const fail = (error: unknown) => setMessage(`Could not read the log: ${errorText(error)}`);
 

@@ -3,6 +3,7 @@ import type { LogDb } from '../../log/db';
 import type { Settings } from '../../log/types';
 import { RetentionSettings, SoundSettings, ThumbnailSettings } from './LogSettings';
 import { StorageSettings } from './StorageSettings';
+import { SyncSettings } from './SyncSettings';
 
 export interface SettingsScreenProps {
   /** The open log, or null when logging is unavailable. */
@@ -46,7 +47,7 @@ export function SettingsScreen({ db, unavailableReason }: SettingsScreenProps) {
           <RetentionSettings db={db} settings={settings} onChanged={changed} />
           <StorageSettings onMessage={setMessage} revision={revision} />
           <SoundSettings db={db} settings={settings} onChanged={changed} />
-          {/* sync settings section: src/screens/settings/SyncSettings.tsx */}
+          <SyncSettings />
         </div>
       )}
     </section>
