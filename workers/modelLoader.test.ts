@@ -36,6 +36,13 @@ describe('loadModelBytes', () => {
     expect(progress.at(-1)).toBe(model.length);
   });
 
+  it('names a missing file without its version query', async () => {
+    const e = await loadModelBytes(`${base}/missing.onnx?v=0123456789ab`, sha, () => {}).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ModelLoadError);
+    expect((e as ModelLoadError).file).toBe('missing.onnx');
+    expect((e as Error).message).toBe('missing.onnx could not be downloaded (HTTP 404).');
+  });
+
   it('refuses a truncated model and names the file', async () => {
     const e = await loadModelBytes(`${base}/truncated.onnx`, sha, () => {}).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ModelLoadError);

@@ -12,7 +12,11 @@ export class ModelLoadError extends Error {
   }
 }
 
-const fileName = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+/** The file's name for messages: its last path segment, without the `?v=` content version. */
+const fileName = (url: string) => {
+  const path = url.split(/[?#]/)[0] ?? url;
+  return path.slice(path.lastIndexOf('/') + 1);
+};
 
 export async function loadSidecar(url: string): Promise<ModelSidecar> {
   const name = fileName(url);

@@ -22,6 +22,9 @@ after(async () => {
   await server?.close();
 });
 
+/** Matches a served model file by name, with or without its content version (`?v=…`, scripts/servedVersions.ts). */
+const servedFile = (name) => new RegExp(`/models/${name.replace(/\./g, '\\.')}(\\?|$)`);
+
 /**
  * Opens the app in a fresh context with `fault` routed in, waits for the model error and returns its text.
  * No service worker: it would otherwise answer from its cache, around the route.
@@ -47,9 +50,7 @@ async function modelErrorWith(t, pattern, fault) {
 }
 
 test('faults: classifier model 404 → refused, message names the file, history opens', async (t) => {
-  const text = await modelErrorWith(t, `**/models/${ONNX}`, (route) =>
-    route.fulfill({ status: 404, body: 'not found' }),
-  );
+  const text = await modelErrorWith(t, servedFile(ONNX), (route) => route.fulfill({ status: 404, body: 'not found' }));
   assert.match(
     text,
     new RegExp(
@@ -60,7 +61,7 @@ test('faults: classifier model 404 → refused, message names the file, history 
 });
 
 test('faults: face detector model 404 → refused, message names the file, history opens', async (t) => {
-  const text = await modelErrorWith(t, `**/models/${TFLITE}`, (route) =>
+  const text = await modelErrorWith(t, servedFile(TFLITE), (route) =>
     route.fulfill({ status: 404, body: 'not found' }),
   );
   assert.match(text, new RegExp(`Face detector model ${TFLITE.replace(/\./g, '\\.')} failed to load: `));
@@ -69,7 +70,7 @@ test('faults: face detector model 404 → refused, message names the file, histo
 test('faults: truncated classifier model → refused by its sha256, message names the file', async (t) => {
   const bytes = readFileSync(`dist/models/${ONNX}`);
   const half = bytes.subarray(0, bytes.length >> 1);
-  const text = await modelErrorWith(t, `**/models/${ONNX}`, (route) =>
+  const text = await modelErrorWith(t, servedFile(ONNX), (route) =>
     route.fulfill({ status: 200, contentType: 'application/octet-stream', body: half }),
   );
   assert.match(
@@ -82,7 +83,7 @@ test('faults: truncated classifier model → refused by its sha256, message name
 
 test('faults: classifier sha256 does not match its sidecar → refused, message names the file', async (t) => {
   const sidecar = JSON.parse(readFileSync(`dist/models/${SIDECAR}`, 'utf8'));
-  const text = await modelErrorWith(t, `**/models/${SIDECAR}`, (route) =>
+  const text = await modelErrorWith(t, servedFile(SIDECAR), (route) =>
     route.fulfill({
       status: 200,
       contentType: 'application/json',
