@@ -6,12 +6,26 @@
 // a wrong password is named and loses nothing; another site's device user is refused.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { launchBrowser, serveBuild, watchPage } from './harness.mjs';
 import { couch, setUpSites, startCouch } from '../helpers/couch.mjs';
 
 const ADMIN = ['admin', 'admin-secret'];
 const USERS = { north: ['door-north', 'pw-north'], south: ['door-south', 'pw-south'], b: ['door-b', 'pw-b'] };
 const WAIT = 60_000;
+const SHOTS = 'test-results/sync';
+
+/** Screenshots to look at (outside CI only): the page at a phone's and a desktop's width. */
+async function shots(page, name) {
+  if (process.env.CI) return;
+  mkdirSync(SHOTS, { recursive: true });
+  const size = page.viewportSize();
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize(size);
+}
 
 let server;
 let web;
@@ -252,6 +266,7 @@ test(
         (await page.locator('[data-testid="history-entrance-chart"] rect').count()) >= 2,
         'chart split by entrance',
       );
+      if (page === north) await shots(page, 'history-all-entrances');
       await page.getByTestId('history-scope-device').check();
       await page.waitForFunction(
         (n) => document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n),
@@ -316,6 +331,7 @@ test('a wrong password: a clear message, nothing lost, sent once corrected', { t
   await page.getByTestId('sync-on').click();
   await waitState(page, 'error');
   assert.match(await status(page).innerText(), /wrong user name or password/i);
+  await shots(page, 'settings-sync-wrong-password');
   assert.doesNotMatch(await page.content(), /not-the-password"?[^>]*<\/p>/, 'the password is not shown');
   await seed(page, 2, { label: 'incorrect', start: Date.now() - 300_000 });
   await page.waitForTimeout(2200); // one outbox poll
