@@ -262,8 +262,14 @@ test(
       await until('the other entrance’s events imported', async () => (await logged(page)).count === 8);
       await waitState(page, 'idle');
       assert.deepEqual(await allEntrances(page, 8), { '': mine, [other]: 8 - mine });
-      assert.ok(
-        (await page.locator('[data-testid="history-entrance-chart"] rect').count()) >= 2,
+      // The chart is drawn once its box has a width (after layout): both entrances' bars then appear.
+      const bars = page.locator('[data-testid="history-entrance-chart"] rect[data-entrance]');
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="history-entrance-chart"] rect').length >= 2,
+      );
+      assert.deepEqual(
+        [...new Set(await bars.evaluateAll((rs) => rs.map((r) => r.dataset.entrance)))].sort(),
+        ['', other].sort(),
         'chart split by entrance',
       );
       if (page === north) await shots(page, 'history-all-entrances');

@@ -5,9 +5,11 @@ import type { LogDb } from '../../log/db';
 import type { BucketUnit, Counts, EntranceBucket } from '../../log/query';
 import type { EventFilter } from '../../log/types';
 import type { ScopeState } from './useScope';
+import { axisLabel, bucketText, labelEvery, labelRoom, niceTicks } from './chartScale';
+import { useElementWidth } from './useElementWidth';
 
-const WIDTH = 600;
 const HEIGHT = 160;
+const MARGIN = { top: 10, right: 24, bottom: 24, left: 40 };
 // Colour-blind-safe (Okabe–Ito), distinct from the class colours.
 const PALETTE = ['#0072b2', '#e69f00', '#cc79a7', '#56b4e9', '#d55e00', '#009e73', '#f0e442', '#999999'];
 
@@ -44,70 +46,122 @@ export function EntranceBreakdown({ db, scope, filter, unit, revision }: Entranc
 
   if (!scope.shown || scope.scope !== 'all') return null;
   const colour = (i: number) => PALETTE[i % PALETTE.length];
-  const max = Math.max(1, ...buckets.map((b) => Object.values(b.byEntrance).reduce((a, c) => a + c, 0)));
-  const slot = WIDTH / Math.max(1, buckets.length);
   return (
-    <section class="history-entrances" aria-label="Per entrance">
-      <table class="history-entrance-counts" data-testid="history-entrance-counts">
-        <thead>
-          <tr>
-            <th>Entrance</th>
-            {CLASS_NAMES.map((l) => (
-              <th key={l}>{CLASS_SHORT[l]}</th>
-            ))}
-            <th>Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entrances.map((e, i) => {
-            const c = counts[e];
-            return (
-              <tr key={e} data-entrance={e} data-testid="history-entrance-row">
-                <th>
-                  <span class="history-swatch" style={{ background: colour(i) }} /> {scope.nameOf(e)}
+    <section class="panel history-entrances" aria-labelledby="history-entrances-title">
+      <div class="panel-head">
+        <h3 id="history-entrances-title">By entrance</h3>
+      </div>
+      <div class="table-scroll">
+        <table class="history-entrance-counts" data-testid="history-entrance-counts">
+          <thead>
+            <tr>
+              <th scope="col">Entrance</th>
+              {CLASS_NAMES.map((l) => (
+                <th key={l} scope="col">
+                  {CLASS_SHORT[l]}
                 </th>
-                {CLASS_NAMES.map((l) => (
-                  <td key={l}>{c?.[l] ?? 0}</td>
-                ))}
-                <td data-testid="history-entrance-total">{c ? c.correct + c.incorrect + c.none : 0}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {buckets.length > 0 && (
+              ))}
+              <th scope="col">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entrances.map((e, i) => {
+              const c = counts[e];
+              return (
+                <tr key={e} data-entrance={e} data-testid="history-entrance-row">
+                  <th scope="row">
+                    <span class="history-swatch" style={{ background: colour(i) }} aria-hidden="true" />
+                    <span>{scope.nameOf(e)}</span>
+                  </th>
+                  {CLASS_NAMES.map((l) => (
+                    <td key={l}>{c?.[l] ?? 0}</td>
+                  ))}
+                  <td data-testid="history-entrance-total">{c ? c.correct + c.incorrect + c.none : 0}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <EntranceChart buckets={buckets} entrances={entrances} unit={unit} nameOf={scope.nameOf} colour={colour} />
+    </section>
+  );
+}
+
+interface EntranceChartProps {
+  buckets: readonly EntranceBucket[];
+  entrances: readonly string[];
+  unit: BucketUnit;
+  nameOf: (entrance: string) => string;
+  colour: (index: number) => string | undefined;
+}
+
+/** Events per hour or day stacked by entrance, drawn at its real width (mounted with its box, so it is measured). */
+function EntranceChart({ buckets, entrances, unit, nameOf, colour }: EntranceChartProps) {
+  const [boxRef, width] = useElementWidth<HTMLDivElement>();
+  const totals = buckets.map((b) => Object.values(b.byEntrance).reduce((a, c) => a + c, 0));
+  const ticks = niceTicks(Math.max(0, ...totals));
+  const top = ticks.at(-1) ?? 1;
+  const plotW = Math.max(0, width - MARGIN.left - MARGIN.right);
+  const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const slot = buckets.length > 0 ? plotW / buckets.length : 0;
+  const barW = Math.max(1, Math.min(48, slot * 0.7));
+  const every = labelEvery(slot, Math.max(0, ...buckets.map((b) => labelRoom(axisLabel(b.start, unit)))));
+  const y = (value: number) => MARGIN.top + plotH - (value / top) * plotH;
+  const last = buckets.length - 1;
+  return (
+    <div class="chart-box" ref={boxRef}>
+      {buckets.length > 0 && width > 0 && (
         <svg
           class="history-chart history-entrance-chart"
           data-testid="history-entrance-chart"
-          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          width={width}
+          height={HEIGHT}
           role="img"
-          aria-label={`Events per ${unit} by entrance, highest ${max}`}
+          aria-label={`Events per ${unit} stacked by entrance, highest ${Math.max(0, ...totals)}; the table above has the totals`}
         >
+          {ticks.map((tick) => (
+            <g key={tick} class="chart-tick">
+              <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(tick)} y2={y(tick)} />
+              <text class="chart-axis" x={MARGIN.left - 6} y={y(tick)} dy="0.32em" text-anchor="end">
+                {tick}
+              </text>
+            </g>
+          ))}
           {buckets.map((bucket, i) => {
-            let y = HEIGHT;
+            const x = MARGIN.left + i * slot;
+            let stackTop = totals[i] ?? 0;
             return (
               <g key={bucket.start}>
-                <title>{entrances.map((e) => `${scope.nameOf(e)}: ${bucket.byEntrance[e] ?? 0}`).join(', ')}</title>
+                <title>
+                  {`${bucketText(bucket.start, unit)}: ${entrances.map((e) => `${nameOf(e)} ${bucket.byEntrance[e] ?? 0}`).join(', ')}`}
+                </title>
                 {entrances.map((e, j) => {
-                  const h = ((bucket.byEntrance[e] ?? 0) / max) * HEIGHT;
-                  y -= h;
-                  return h > 0 ? (
+                  const value = bucket.byEntrance[e] ?? 0;
+                  const rectTop = y(stackTop);
+                  stackTop -= value;
+                  return value > 0 ? (
                     <rect
                       key={e}
                       data-entrance={e}
-                      x={i * slot + slot * 0.1}
-                      y={y}
-                      width={Math.max(1, slot * 0.8)}
-                      height={h}
+                      x={x + (slot - barW) / 2}
+                      y={rectTop}
+                      width={barW}
+                      height={y(stackTop) - rectTop}
                       fill={colour(j)}
                     />
                   ) : null;
                 })}
+                {(last - i) % every === 0 && (
+                  <text class="chart-axis" x={x + slot / 2} y={HEIGHT - 6} text-anchor="middle">
+                    {axisLabel(bucket.start, unit)}
+                  </text>
+                )}
               </g>
             );
           })}
         </svg>
       )}
-    </section>
+    </div>
   );
 }

@@ -4,9 +4,14 @@ import type { ComponentChildren } from 'preact';
  * The one bar of filters above the history: a row of labelled groups that wraps on narrow screens.
  * A new filter (e.g. the entrance) is one more `<FilterGroup>` child.
  */
-export function FilterBar({ children }: { children: ComponentChildren }) {
+export function FilterBar({ children, label }: { children: ComponentChildren; label?: string }) {
   return (
-    <div class="filter-bar" role="search" aria-label="Filter events" data-testid="history-filters">
+    <div
+      class="filter-bar"
+      role="search"
+      aria-label={label ?? 'Filter events'}
+      data-testid={label ? undefined : 'history-filters'}
+    >
       {children}
     </div>
   );
