@@ -7,6 +7,7 @@ import type { EventFilter } from '../../log/types';
 import type { ScopeState } from './useScope';
 import { axisLabel, bucketText, labelEvery, labelRoom, niceTicks } from './chartScale';
 import { useElementWidth } from './useElementWidth';
+import { ChartTicks } from './ChartTicks';
 
 const HEIGHT = 160;
 const MARGIN = { top: 10, right: 24, bottom: 24, left: 40 };
@@ -120,14 +121,7 @@ function EntranceChart({ buckets, entrances, unit, nameOf, colour }: EntranceCha
           role="img"
           aria-label={`Events per ${unit} stacked by entrance, highest ${Math.max(0, ...totals)}; the table above has the totals`}
         >
-          {ticks.map((tick) => (
-            <g key={tick} class="chart-tick">
-              <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(tick)} y2={y(tick)} />
-              <text class="chart-axis" x={MARGIN.left - 6} y={y(tick)} dy="0.32em" text-anchor="end">
-                {tick}
-              </text>
-            </g>
-          ))}
+          <ChartTicks ticks={ticks} y={y} left={MARGIN.left} right={width - MARGIN.right} />
           {buckets.map((bucket, i) => {
             const x = MARGIN.left + i * slot;
             let stackTop = totals[i] ?? 0;

@@ -5,6 +5,7 @@ import { ChartTable } from './ChartTable';
 import { axisLabel, bucketText, labelEvery, labelRoom, niceTicks } from './chartScale';
 import { totalOf } from './comparison';
 import { useElementWidth } from './useElementWidth';
+import { ChartTicks } from './ChartTicks';
 
 export interface HistoryChartProps {
   buckets: readonly HistogramBucket[];
@@ -82,14 +83,7 @@ export function HistoryChart({ buckets, unit }: HistoryChartProps) {
                 setActive(focused ? Number(focused.dataset.index) : null);
               }}
             >
-              {ticks.map((tick) => (
-                <g key={tick} class="chart-tick">
-                  <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(tick)} y2={y(tick)} />
-                  <text class="chart-axis" x={MARGIN.left - 6} y={y(tick)} dy="0.32em" text-anchor="end">
-                    {tick}
-                  </text>
-                </g>
-              ))}
+              <ChartTicks ticks={ticks} y={y} left={MARGIN.left} right={width - MARGIN.right} />
               {buckets.map((bucket, i) => {
                 const x = MARGIN.left + i * slot;
                 let stackTop = bucket.counts.correct + bucket.counts.incorrect + bucket.counts.none;
