@@ -21,15 +21,23 @@ export function faceDetectionPackageDir(): string {
  * also writes them there.
  */
 export async function buildFaceModels(outDir?: string): Promise<Map<FaceModelName, Uint8Array>> {
+  const models = await (built ??= annotate());
+  if (outDir !== undefined) {
+    await mkdir(outDir, { recursive: true });
+    for (const [name, bytes] of models) await writeFile(join(outDir, name), bytes);
+  }
+  return models;
+}
+
+/** Built once per process: the build's versions (scripts/servedVersions.ts) and its emitted files share them. */
+let built: Promise<Map<FaceModelName, Uint8Array>> | undefined;
+
+async function annotate(): Promise<Map<FaceModelName, Uint8Array>> {
   const pkg = faceDetectionPackageDir();
   const models = new Map<FaceModelName, Uint8Array>();
   for (const name of FACE_MODEL_NAMES) {
     const source = new Uint8Array(await readFile(join(pkg, name)));
     models.set(name, addFaceDetectorMetadata(source, BLAZEFACE_METADATA[name]));
-  }
-  if (outDir !== undefined) {
-    await mkdir(outDir, { recursive: true });
-    for (const [name, bytes] of models) await writeFile(join(outDir, name), bytes);
   }
   return models;
 }

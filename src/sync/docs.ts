@@ -1,6 +1,7 @@
 // An event as a document on the sync server: immutable, its _id the event's stable uid, so a repeated push
 // or pull never makes a second copy.
 import { isMaskClass, type MaskClass } from '../classify/classes';
+import { toExportedEvent, type ExportedEvent } from '../log/exportJson';
 import type { LogEvent, StampedEvent } from '../log/types';
 
 export const DOC_TYPE = 'maskgate-event';
@@ -11,40 +12,24 @@ export interface Attachment {
   data: Blob;
 }
 
-export interface EventDoc {
+/** The event's own fields as in an export (src/log/exportJson.ts), plus where it came from. */
+export type EventDoc = Omit<ExportedEvent, 'uid' | 'entrance'> & {
   _id: string;
   type: typeof DOC_TYPE;
   /** The device id (first part of the uid): a device skips its own events when pulling. */
   device: string;
   entrance: string;
-  time: number;
-  firstSeen: number;
-  lastSeen: number;
-  durationMs: number;
-  label: MaskClass;
-  confidence: number;
-  camera: string;
-  modelId: string;
-  modelVersion: string;
   _attachments?: Record<string, Attachment>;
-}
+};
 
 /** The document for one of this device's events; the thumbnail goes along only when `withThumbnail`. */
 export function toDoc(event: LogEvent, deviceId: string, entrance: string, withThumbnail: boolean): EventDoc {
   const doc: EventDoc = {
+    ...toExportedEvent(event),
     _id: event.uid,
     type: DOC_TYPE,
     device: deviceId,
     entrance,
-    time: event.time,
-    firstSeen: event.firstSeen,
-    lastSeen: event.lastSeen,
-    durationMs: event.durationMs,
-    label: event.label,
-    confidence: event.confidence,
-    camera: event.camera,
-    modelId: event.modelId,
-    modelVersion: event.modelVersion,
   };
   if (withThumbnail && event.thumbnail)
     doc._attachments = { [THUMBNAIL_NAME]: { content_type: 'image/jpeg', data: event.thumbnail } };

@@ -20,7 +20,7 @@ async function shots(page, name) {
   if (process.env.CI) return;
   mkdirSync(SHOTS, { recursive: true });
   const size = page.viewportSize();
-  for (const width of [360, 1280]) {
+  for (const width of [412, 1280]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
   }
