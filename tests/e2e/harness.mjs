@@ -24,6 +24,7 @@ const BASE_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  ...(process.env.MASKGATE_E2E_JS_FLAGS ? [`--js-flags=${process.env.MASKGATE_E2E_JS_FLAGS}`] : []),
 ];
 
 /**

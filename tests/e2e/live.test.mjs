@@ -53,16 +53,20 @@ test('live: labelled faces appear, follow the video, and are logged once per per
 
   // How fast is `npm run bench`'s job (labelLatencyMs); here a busy machine must not fail the test.
   const started = Date.now();
-  await page
-    .locator('[data-testid="live-screen"] li[data-label]:not([data-label=""])')
-    .first()
-    .waitFor({ timeout: LIVE_WAIT_MS });
+  // The first label seen starts the sequence: under load its person may leave before the sampling below
+  // reads the list again.
+  const firstLabel = await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="live-screen"] li[data-label]:not([data-label=""])')?.getAttribute('data-label'),
+    null,
+    { timeout: LIVE_WAIT_MS, polling: 50 },
+  );
   console.log(`first labelled face after ${Date.now() - started} ms`);
 
   // Sample the list while the clip plays: boxes must move with the pan and sit on the annotated face.
   const travel = 2 * Math.round((SIZE.width * (1 + PAN)) / 2) - SIZE.width;
   const samples = [];
-  const sequence = [];
+  const sequence = [await firstLabel.jsonValue()];
   const deadline = Date.now() + LIVE_WAIT_MS;
   while (Date.now() < deadline) {
     const faces = await readFaces(page.locator('[data-testid="live-screen"]'));
@@ -99,10 +103,22 @@ test('live: labelled faces appear, follow the video, and are logged once per per
     page
       .locator('[data-testid="history-list"] tbody tr')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-list"] tbody tr').length >= 3);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="history-list"] tbody tr').length >= n,
+    sequence.length,
+  );
   const events = await readEvents();
-  // One event per person, newest first.
-  assert.deepEqual(events, [...sequence].reverse());
+  // One event per person, newest first. The people labelled while sampling are the last ones logged; one
+  // more may come before them: under load the first person can leave while the classifier still warms up,
+  // and is logged when its late label arrives without ever showing one (seen in CI). The clip alternates
+  // the two people, so a person logged twice would show as the same label twice in a row.
+  const chronological = [...events].reverse();
+  assert.deepEqual(chronological.slice(-sequence.length), sequence, `events: ${chronological.join(' → ')}`);
+  assert.ok(chronological.length <= sequence.length + 1, `events: ${chronological.join(' → ')}`);
+  assert.ok(
+    chronological.every((label, i) => i === 0 || label !== chronological[i - 1]),
+    `a person was logged twice: ${chronological.join(' → ')}`,
+  );
 
   // Survives a reload…
   await page.reload();
