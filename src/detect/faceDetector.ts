@@ -38,7 +38,15 @@ interface RawBox extends ScoredBox {
 }
 export interface FaceFinder {
   detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[];
+  /** One video frame, all of it in one call: `refreshVideoTiles` then `detectVideoFrame`. */
   detectVideo(video: HTMLVideoElement, timestampMs: number): ScoredBox[];
+  /** The whole frame, merged with the rotating tiles' latest results (see `refreshVideoTiles`). */
+  detectVideoFrame(video: HTMLVideoElement, timestampMs: number): ScoredBox[];
+  /**
+   * Runs the next rotating tiles on this frame and keeps their results for the next `detectVideoFrame`s. Apart
+   * from it so the live loop can run it in a task of its own: the main thread never runs both in one task.
+   */
+  refreshVideoTiles(video: HTMLVideoElement, timestampMs: number): void;
   close(): void;
 }
 
@@ -360,28 +368,42 @@ export class TiledFaceFinder implements FaceFinder {
    * rotation or videoTileMaxAgeMs old), so the per-frame cost stays fixed.
    */
   detectVideo(video: HTMLVideoElement, timestampMs: number): ScoredBox[] {
+    this.refreshVideoTiles(video, timestampMs);
+    return this.detectVideoFrame(video, timestampMs);
+  }
+
+  detectVideoFrame(video: HTMLVideoElement, timestampMs: number): ScoredBox[] {
     const { width, height } = sourceSize(video);
     if (width === 0 || height === 0) return [];
-    const { videoLevels, videoPyramid, videoTilesPerFrame, overlap } = this.tuning;
-    const frame = { width, height };
+    const { videoLevels, videoPyramid } = this.tuning;
     const wholeFrame = videoPyramid !== null || videoLevels.includes(1);
-    const levels = this.pyramid(video, width, height);
-    const full = wholeFrame ? this.runRegion(levels, { x: 0, y: 0, w: width, h: height }, frame) : [];
+    const full = wholeFrame
+      ? this.runRegion(this.pyramid(video, width, height), { x: 0, y: 0, w: width, h: height }, { width, height })
+      : [];
+    const prefix = `${width}x${height}:`;
+    const fresh = [...this.tileCache.entries()].filter(
+      ([k, c]) => k.startsWith(prefix) && timestampMs - c.at <= this.tuning.videoTileMaxAgeMs,
+    );
+    const cached = fresh.flatMap(([, c]) => c.boxes);
+    return this.finish(this.tagged([...full, ...cached]), width, height);
+  }
+
+  refreshVideoTiles(video: HTMLVideoElement, timestampMs: number): void {
+    const { width, height } = sourceSize(video);
+    if (width === 0 || height === 0) return;
+    const { videoLevels, videoPyramid, videoTilesPerFrame, overlap } = this.tuning;
     const tiles = videoPyramid
       ? scalePlan(width, height, videoPyramid).filter((r) => !r.whole)
       : videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
-    const keys = new Set(tiles.map((t) => `${width}x${height}:${t.x},${t.y},${t.w}`));
+    const key = (t: Region) => `${width}x${height}:${t.x},${t.y},${t.w}`;
+    const keys = new Set(tiles.map(key));
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
+    if (tiles.length === 0) return;
+    const levels = this.pyramid(video, width, height);
     for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
-      this.tileCache.set(`${width}x${height}:${t.x},${t.y},${t.w}`, {
-        at: timestampMs,
-        boxes: this.runRegion(levels, t, frame),
-      });
+      this.tileCache.set(key(t), { at: timestampMs, boxes: this.runRegion(levels, t, { width, height }) });
     }
-    const fresh = [...this.tileCache.values()].filter((c) => timestampMs - c.at <= this.tuning.videoTileMaxAgeMs);
-    const cached = fresh.flatMap((c) => c.boxes);
-    return this.finish(this.tagged([...full, ...cached]), width, height);
   }
 
   withCompanion(companion: TiledFaceFinder | undefined): this {
