@@ -57,7 +57,9 @@ test('live: labelled faces appear, follow the video, and are logged once per per
   // reads the list again.
   const firstLabel = await page.waitForFunction(
     () =>
-      document.querySelector('[data-testid="live-screen"] li[data-label]:not([data-label=""])')?.getAttribute('data-label'),
+      document
+        .querySelector('[data-testid="live-screen"] li[data-label]:not([data-label=""])')
+        ?.getAttribute('data-label'),
     null,
     { timeout: LIVE_WAIT_MS, polling: 50 },
   );
