@@ -85,8 +85,9 @@ export class LogDb {
   }
 
   /**
-   * Stores events pulled from other entrances in one transaction, skipping those whose uid is already
-   * in the log (the unique index makes a repeated pull harmless); returns how many were new.
+   * Stores events that keep their uid (pulled from other entrances, or in a version 2 export file) in one
+   * transaction, all or nothing, skipping those whose uid is already in the log (the unique index makes a
+   * repeated pull or import harmless); returns how many were new.
    */
   async addPulled(events: readonly StampedEvent[]): Promise<number> {
     const tx = this.db.transaction('events', 'readwrite');

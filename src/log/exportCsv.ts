@@ -13,6 +13,9 @@ export const CSV_COLUMNS = [
   'camera',
   'model_id',
   'model_version',
+  // Export version 2: appended, so the columns above keep their places.
+  'uid',
+  'entrance',
 ] as const;
 
 /** Leading characters that make spreadsheets treat a cell as a formula. */
@@ -38,6 +41,8 @@ export function csvRow(event: LogEvent): string {
     event.camera,
     event.modelId,
     event.modelVersion,
+    event.uid,
+    event.entrance,
   ]
     .map(csvCell)
     .join(',');

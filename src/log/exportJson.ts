@@ -1,11 +1,16 @@
 import type { LogDb } from './db';
-import type { EventFilter, LogEvent, NewLogEvent } from './types';
+import type { EventFilter, LogEvent, StampedEvent } from './types';
 
 export const EXPORT_FORMAT = 'maskgate-log';
-export const EXPORT_VERSION = 1;
+/** 2: each event carries its `uid` and `entrance` (1 had neither; importJson.ts still reads 1). */
+export const EXPORT_VERSION = 2;
 
-/** An event in an export file: no id (the importing log assigns its own) and no thumbnail. */
-export type ExportedEvent = Omit<NewLogEvent, 'thumbnail'>;
+/**
+ * An event in an export file: no id (the importing log assigns its own) and no thumbnail. `uid` is the event's
+ * stable id (its _id on the sync server; its first part is the id of the device that made it), `entrance` ''
+ * for an event made on the exporting device, else the entrance it was pulled from.
+ */
+export type ExportedEvent = Omit<StampedEvent, 'thumbnail'>;
 
 export interface ExportFile {
   format: typeof EXPORT_FORMAT;
@@ -17,6 +22,8 @@ export interface ExportFile {
 
 export function toExportedEvent(event: LogEvent): ExportedEvent {
   return {
+    uid: event.uid,
+    entrance: event.entrance,
     time: event.time,
     firstSeen: event.firstSeen,
     lastSeen: event.lastSeen,

@@ -87,6 +87,19 @@ export function newUid(deviceId: string, firstSeen: number): string {
   return `${deviceId}:${firstSeen}:${randomBase36(6)}`;
 }
 
+/** A uid as newUid makes it: a 12-character device id, a decimal time, 6 random characters, base 36. */
+const UID = /^[0-9a-z]{12}:\d+(?:\.\d+)?:[0-9a-z]{6}$/;
+
+/** True for a uid in the form newUid makes (imports and pulled documents are checked with it). */
+export function isUid(value: unknown): value is string {
+  return typeof value === 'string' && UID.test(value);
+}
+
+/** The device id part of a uid: the install that made the event. */
+export function deviceOfUid(uid: string): string {
+  return uid.slice(0, uid.indexOf(':'));
+}
+
 function randomBase36(length: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   return Array.from(bytes, (b) => (b % 36).toString(36)).join('');

@@ -82,6 +82,17 @@ export class SyncController {
     return {};
   }
 
+  /**
+   * The log's retention changed or was applied: prune the sync's local database the same way (without
+   * touching the server, see SyncEngine.pruneLocal). Resolves with how many documents it removed.
+   */
+  async applyRetention(): Promise<number> {
+    const engine = this.engine;
+    if (!engine) return 0;
+    await engine.prune();
+    return engine.pruned;
+  }
+
   /** New events were logged: copy them to the outbox now rather than at the next poll. */
   kick(): void {
     void this.engine?.pump();

@@ -2,6 +2,7 @@
 // or pull never makes a second copy.
 import { isMaskClass, type MaskClass } from '../classify/classes';
 import { toExportedEvent, type ExportedEvent } from '../log/exportJson';
+import { isUid } from '../log/schema';
 import type { LogEvent, StampedEvent } from '../log/types';
 
 export const DOC_TYPE = 'maskgate-event';
@@ -24,9 +25,11 @@ export type EventDoc = Omit<ExportedEvent, 'uid' | 'entrance'> & {
 
 /** The document for one of this device's events; the thumbnail goes along only when `withThumbnail`. */
 export function toDoc(event: LogEvent, deviceId: string, entrance: string, withThumbnail: boolean): EventDoc {
+  // The uid is the _id; the entrance is this device's name, not the log's '' for "made here".
+  const { uid, entrance: _, ...fields } = toExportedEvent(event);
   const doc: EventDoc = {
-    ...toExportedEvent(event),
-    _id: event.uid,
+    ...fields,
+    _id: uid,
     type: DOC_TYPE,
     device: deviceId,
     entrance,
@@ -41,12 +44,13 @@ const short = (v: unknown): v is string => typeof v === 'string' && v.length <= 
 
 /**
  * The log event for a pulled document, or null when it is not a well-formed event document (the server is
- * shared, so its content is checked like any input). The entrance is the document's, or its device id when empty.
+ * shared, so its content is checked like any input; the _id must be a uid as the log makes it, so that every
+ * event in the log can be exported and imported again). The entrance is the document's, or its device id when empty.
  */
 export function fromDoc(doc: Record<string, unknown>, withThumbnail: boolean): StampedEvent | null {
   const { _id, type, device, entrance, time, firstSeen, lastSeen, durationMs, label, confidence } = doc;
   const { camera, modelId, modelVersion } = doc;
-  if (type !== DOC_TYPE || !short(_id) || !short(device) || !short(entrance) || !isMaskClass(label)) return null;
+  if (type !== DOC_TYPE || !isUid(_id) || !short(device) || !short(entrance) || !isMaskClass(label)) return null;
   if (![time, firstSeen, lastSeen, durationMs, confidence].every(finite)) return null;
   if (!short(camera) || !short(modelId) || !short(modelVersion)) return null;
   const event: StampedEvent = {

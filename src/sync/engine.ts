@@ -3,6 +3,7 @@
 import type { LogDb } from '../log/db';
 import { errorText } from '../errorText';
 import { remoteUrl, type SyncConfig } from './config';
+import { DOC_TYPE, type EventDoc } from './docs';
 import { drainInbox, type InboxDb } from './inbox';
 import { pumpOutbox, type OutboxDb } from './outbox';
 import { serial } from './serial';
@@ -18,6 +19,8 @@ export interface ReplicateOptions {
   retry: boolean;
   batch_size: number;
   back_off_function: (delay: number) => number;
+  /** Runs on this device for a push: documents it refuses are never sent. */
+  filter?: (doc: { _deleted?: boolean }) => boolean;
 }
 
 export interface Replication {
@@ -32,6 +35,20 @@ export interface PouchDatabase extends OutboxDb, InboxDb {
   /** A request to the database's URL (http adapter), `path` relative to it. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
+  allDocs(options: {
+    include_docs: true;
+    limit: number;
+    startkey?: string;
+    skip?: number;
+  }): Promise<{ rows: { id: string; doc?: { _id: string; _rev: string } & Record<string, unknown> }[] }>;
+  /** Event documents (the outbox), or deletions of them (pruning: never pushed, see pruneLocal). */
+  bulkDocs(
+    docs: EventDoc[] | { _id: string; _rev: string; _deleted: true }[],
+  ): Promise<({ ok: true } | { error: true; status?: number; message?: string })[]>;
+  /** Which of these revisions the database lacks (asked of the server). */
+  revsDiff(revs: Record<string, string[]>): Promise<Record<string, { missing?: string[] }>>;
+  /** Drops the bodies (and attachments) of revisions that are no longer leaves. */
+  compact(): Promise<unknown>;
   replicate: {
     to(target: PouchDatabase, options: ReplicateOptions): Replication;
     from(source: PouchDatabase, options: ReplicateOptions): Replication;
@@ -67,6 +84,13 @@ export interface EngineOptions {
   localPrefix?: string;
 }
 
+const DAY_MS = 86_400_000;
+/** Documents read per step when pruning the local database. */
+const PRUNE_BATCH = 500;
+
+/** Push filter: a deletion made on this device (retention pruning the local copy) is never sent. */
+const notDeleted = (doc: { _deleted?: boolean }) => !doc._deleted;
+
 export interface EngineHooks {
   onStatus(status: SyncStatus): void;
   /** Events from other entrances were added to the log. */
@@ -98,6 +122,10 @@ export class SyncEngine {
   private stopped = false;
   readonly pump: () => Promise<void>;
   readonly drain: () => Promise<void>;
+  /** Applies the log's retention to the local database (see pruneLocal); serial, like pump and drain. */
+  readonly prune: () => Promise<void>;
+  /** Documents removed from the local database by the last prune (for tests and the settings message). */
+  pruned = 0;
 
   constructor(
     PouchDB: PouchStatic,
@@ -125,11 +153,74 @@ export class SyncEngine {
     });
     this.drain = serial(async () => {
       if (this.stopped) return;
-      const added = await drainInbox(this.log, this.local, {
-        thumbnails: config.thumbnails,
-      }).catch((e: unknown) => (this.localProblem(e), 0));
+      const added = await this.retentionCutoff()
+        .then((notBefore) => drainInbox(this.log, this.local, { thumbnails: config.thumbnails, notBefore }))
+        .catch((e: unknown) => (this.localProblem(e), 0));
       if (added > 0) this.hooks.onImported(added);
     });
+    this.prune = serial(async () => {
+      if (this.stopped) return;
+      this.pruned = await this.pruneLocal().catch((e: unknown) => (this.localProblem(e), 0));
+    });
+  }
+
+  /** Events with `time` before this are past the log's retention (null: kept forever). Same rule as the log's. */
+  private async retentionCutoff(now = Date.now()): Promise<number | null> {
+    const { retentionDays } = await this.log.getSettings();
+    return retentionDays > 0 ? now - retentionDays * DAY_MS : null;
+  }
+
+  /**
+   * Retention for the local PouchDB database (outbox and inbox): documents of events older than the log's
+   * retention are deleted here and the database compacted, so their bodies and thumbnails go. Why deletions
+   * and not something else: pouchdb-browser 9's IndexedDB adapter has no purge (db.purge answers "not
+   * implemented"), and recreating the database would lose the replication checkpoints, so the next pull
+   * would fetch the whole site again and bring the old events back. A deletion, though, would replicate as a
+   * tombstone and erase the event on the server and so for every entrance: the push therefore carries the
+   * `notDeleted` filter and never sends one. What stays per pruned event is its tombstone (id and revision,
+   * no body), which is also what keeps a later pull from fetching it again. This device's own documents are
+   * deleted only once the server has them (asked with _revs_diff): one made while the server was out of reach
+   * for longer than the retention is still sent first.
+   */
+  private async pruneLocal(now = Date.now()): Promise<number> {
+    const cutoff = await this.retentionCutoff(now);
+    if (cutoff === null) return 0;
+    let pruned = 0;
+    let startkey: string | undefined;
+    for (;;) {
+      const { rows } = await this.local.allDocs({
+        include_docs: true,
+        limit: PRUNE_BATCH,
+        ...(startkey === undefined ? {} : { startkey, skip: 1 }),
+      });
+      if (rows.length === 0) break;
+      startkey = rows.at(-1)?.id;
+      const old = rows.flatMap(({ doc }) =>
+        doc && doc['type'] === DOC_TYPE && typeof doc['time'] === 'number' && doc['time'] < cutoff ? [doc] : [],
+      );
+      const own = old.filter((doc) => doc['device'] === this.log.deviceId);
+      const unsent = own.length ? await this.missingOnServer(own) : new Set<string>();
+      const prunable = old.filter((doc) => !unsent.has(doc._id));
+      if (prunable.length) {
+        const results = await this.local.bulkDocs(
+          prunable.map(({ _id, _rev }) => ({ _id, _rev, _deleted: true as const })),
+        );
+        pruned += results.filter((r) => 'ok' in r).length;
+      }
+    }
+    if (pruned > 0) await this.local.compact();
+    return pruned;
+  }
+
+  /** The ids of these documents the server does not have yet; all of them when it cannot be asked. */
+  private async missingOnServer(docs: readonly { _id: string; _rev: string }[]): Promise<Set<string>> {
+    const all = new Set(docs.map((d) => d._id));
+    try {
+      const diff = await this.remote.revsDiff(Object.fromEntries(docs.map((d) => [d._id, [d._rev]])));
+      return new Set(Object.keys(diff).filter((id) => diff[id]?.missing?.length));
+    } catch {
+      return all;
+    }
   }
 
   /** Starts pumping, checks the server once for a clear message, then replicates live until stopped. */
@@ -154,6 +245,8 @@ export class SyncEngine {
     if (this.stopped) return;
     this.replicate();
     this.watcher = setInterval(() => void this.watch(), this.options.watchEveryMs ?? 5000);
+    // The log applied its retention when it opened; the local copy follows (it may wait for the server).
+    void this.prune();
   }
 
   /**
@@ -191,7 +284,7 @@ export class SyncEngine {
     globalThis.removeEventListener?.('online', this.onOnline);
     for (const r of this.replications.values()) r.cancel();
     this.replications.clear();
-    await Promise.allSettled([this.pump(), this.drain()]);
+    await Promise.allSettled([this.pump(), this.drain(), this.prune()]);
     await this.local.close();
     await this.remote.close();
   }
@@ -208,7 +301,7 @@ export class SyncEngine {
     };
     const start = (direction: Direction) =>
       direction === 'push'
-        ? this.local.replicate.to(this.remote, options)
+        ? this.local.replicate.to(this.remote, { ...options, filter: notDeleted })
         : this.local.replicate.from(this.remote, options);
     for (const direction of ['push', 'pull'] as const) {
       const replication = start(direction);

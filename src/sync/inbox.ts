@@ -24,7 +24,7 @@ export interface InboxDb {
 export async function drainInbox(
   log: LogDb,
   db: InboxDb,
-  options: { thumbnails: boolean; batch?: number },
+  options: { thumbnails: boolean; batch?: number; notBefore?: number | null },
 ): Promise<number> {
   let mark = await readMark<{ since: number | string }>(db, MARK, { since: 0 });
   let added = 0;
@@ -43,7 +43,9 @@ export async function drainInbox(
       // This device's own documents come back too; the log has them already (or deleted them on purpose).
       if (!record || record['device'] === log.deviceId) continue;
       const event = fromDoc(record, options.thumbnails);
-      if (event) events.push(event);
+      // Past the log's retention: the log would delete it at once (and may have, if it came back after the
+      // local copy was pruned and checkpoints lost).
+      if (event && !(options.notBefore != null && event.time < options.notBefore)) events.push(event);
     }
     added += await log.addPulled(events);
     mark = await writeMark(db, MARK, mark, { since: changes.last_seq });

@@ -172,7 +172,8 @@ const exportFile = (events, extra = {}) =>
   JSON.stringify({ format: 'maskgate-log', version: 1, exportedAt: '2024-01-01T00:00:00Z', events, ...extra });
 
 /** Imports one file on the history screen; returns the message and the number of events then in the log. */
-async function importLog(name, text, { expectTotal = null } = {}) {
+async function importLog(name, text, { expectTotal = null, into = page } = {}) {
+  const page = into;
   // A fresh history screen: no message from the previous import.
   await page.getByTestId('nav-photo').click();
   await page.getByTestId('nav-history').click();
@@ -236,10 +237,123 @@ test('CSV export: camera names and model fields starting with = + - @ are escape
   const csv = readFileSync(await download.path(), 'utf8');
   assert.match(csv, /,"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",/);
   assert.match(csv, /,'\+1\+2,'@SUM\(A1\),/);
-  assert.match(csv, /,'-2\+3,m,'=1\r\n/);
+  // Export version 2 appends the event's uid and entrance ('' = this device) after the old columns.
+  assert.match(
+    csv,
+    /^id,time_iso,time_ms,first_seen_ms,last_seen_ms,duration_ms,label,confidence,camera,model_id,model_version,uid,entrance\r\n/,
+  );
+  for (const line of csv.trim().split('\r\n').slice(1)) assert.match(line, /,[0-9a-z]{12}:\d+:[0-9a-z]{6},$/, line);
+  assert.match(csv, /,'-2\+3,m,'=1,[^,]+,\r\n/);
   // No cell anywhere begins with a formula character.
   for (const line of csv.trim().split('\r\n').slice(1)) {
     for (const cell of line.match(/("([^"]|"")*"|[^,]*)/g).filter(Boolean))
       assert.doesNotMatch(cell.replace(/^"/, ''), /^[=+@]/, line);
   }
+});
+
+/** Every event in a page's log, oldest first, without its local id: what an export should carry over. */
+const eventsIn = (p) =>
+  p.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('maskgate-log');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('events').objectStore('events').getAll();
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result.map(({ id: _, thumbTime: __, ...e }) => e).sort((a, b) => a.time - b.time));
+          };
+        };
+      }),
+  );
+const deviceIdOf = (p) =>
+  p.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open('maskgate-log');
+        open.onsuccess = () => {
+          const req = open.result.transaction('settings').objectStore('settings').get('deviceId');
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result);
+          };
+        };
+      }),
+  );
+
+test('JSON export v2 round trip: a fresh profile gets the same events, uids and entrances; a second import adds none', async () => {
+  // The log holds the 3 events imported above (this device's own) and, as sync would pull them, 2 events of
+  // two other entrances, one with an entrance name a spreadsheet would run.
+  await page.evaluate(
+    async (pulled) => {
+      const db = await new Promise((resolve) => {
+        const r = indexedDB.open('maskgate-log');
+        r.onsuccess = () => resolve(r.result);
+      });
+      const tx = db.transaction('events', 'readwrite');
+      for (const event of pulled) tx.objectStore('events').add(event);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    [
+      { ...event(10), uid: `northdoor001:${event(10).firstSeen}:abc123`, entrance: 'North door' },
+      { ...event(11, { label: 'none' }), uid: `southdoor002:${event(11).firstSeen}:def456`, entrance: '=South' },
+    ],
+  );
+  const source = await eventsIn(page);
+  assert.equal(source.length, 5);
+  const sourceDevice = await deviceIdOf(page);
+
+  await page.getByTestId('nav-photo').click();
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history').waitFor();
+  // The export covers what the history shows: with other entrances in the log, "this device" at first.
+  await page.getByTestId('history-scope-all').check();
+  await page.waitForFunction(() => document.querySelector('[data-testid="history-count-total"]')?.textContent === '5');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('history-export-json').click(),
+  ]);
+  const text = readFileSync(await download.path(), 'utf8');
+  const exported = JSON.parse(text);
+  assert.equal(exported.version, 2);
+  assert.deepEqual(
+    exported.events.map((e) => [e.uid, e.entrance]).sort(),
+    source.map((e) => [e.uid, e.entrance]).sort(),
+  );
+
+  // A fresh profile: its own storage, its own device id. The models are not needed for the history.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  await context.route(/\.(onnx|tflite|wasm)(\?|$)/, (route) => route.abort());
+  const fresh = await context.newPage();
+  const freshProblems = watchPage(fresh);
+  await fresh.goto(server.url);
+  const first = await importLog('export-v2.json', text, { into: fresh });
+  assert.equal(first.message, 'Imported 5 events.');
+  const copied = await eventsIn(fresh);
+  // The same events with the same uids; those the source made itself (entrance '') are named by the source's
+  // device id here, as sync names them: the fresh profile must not take them for its own.
+  assert.deepEqual(
+    copied,
+    source.map((e) => (e.entrance === '' ? { ...e, entrance: sourceDevice } : e)),
+  );
+  assert.deepEqual([...new Set(copied.map((e) => e.entrance))].sort(), ['=South', 'North door', sourceDevice].sort());
+
+  const again = await importLog('export-v2.json', text, { into: fresh });
+  assert.equal(again.message, 'Imported 0 events. 5 were already in the log.');
+  assert.equal((await eventsIn(fresh)).length, 5);
+  // Back into the log it came from: every event is there already, own ones stay own.
+  const home = await importLog('export-v2.json', text);
+  assert.equal(home.message, 'Imported 0 events. 5 were already in the log.');
+  assert.deepEqual(await eventsIn(page), source);
+  assert.deepEqual(
+    freshProblems.filter((p) => p.startsWith('pageerror')),
+    [],
+  );
+  await context.close();
 });

@@ -18,6 +18,12 @@ const LABEL_VALUE_PAIRS = [
   ['.settings-facts > div', 'dt', 'dd'],
 ];
 
+/** Two other entrances, one with a long name, as sync would have pulled them. */
+const PULLED = [
+  { entrance: 'North door', device: 'northdoor001' },
+  { entrance: 'Loading bay, east gate (level −1)', device: 'loadingbay02' },
+];
+
 /** Opens the app at `width`, seeds ~450 events over 30 days (the newest 4 with thumbnails), shows History. */
 async function openHistory(width) {
   const phone = width < 600;
@@ -46,6 +52,11 @@ async function openHistory(width) {
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error);
     });
+    // As the log stamps them (src/log/schema.ts newUid): this device's id, first seen, 6 random characters.
+    const deviceId = await new Promise((resolve) => {
+      const r = db.transaction('settings').objectStore('settings').get('deviceId');
+      r.onsuccess = () => resolve(r.result);
+    });
     const tx = db.transaction('events', 'readwrite');
     const times = [];
     let seed = 7;
@@ -62,6 +73,8 @@ async function openHistory(width) {
     times.sort((a, b) => b.time - a.time);
     times.forEach(({ time, label }, i) => {
       const event = {
+        uid: `${deviceId}:${time - 4200}:${String(i).padStart(6, '0')}`,
+        entrance: '',
         time,
         firstSeen: time - 4200,
         lastSeen: time,
@@ -104,6 +117,8 @@ async function checkLayout(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}-top.png` });
   const chart = page.locator('.history-chart-panel');
   if (await chart.count()) await chart.screenshot({ path: `${SHOTS}/${name}-chart.png` });
+  const entrances = page.locator('.history-entrances');
+  if (await entrances.count()) await entrances.screenshot({ path: `${SHOTS}/${name}-entrances.png` });
   const events = page.locator('.history-events');
   if (await events.count()) {
     await events.evaluate((e) => e.scrollIntoView());
@@ -115,6 +130,64 @@ async function checkLayout(page, name) {
     ...(await page.evaluate(labelValueProblems, { pairs: LABEL_VALUE_PAIRS })),
   ];
   assert.deepEqual(problems, [], `${name}: layout problems (see ${SHOTS}/${name}.png)`);
+}
+
+/**
+ * Adds events of the PULLED entrances to the log as sync's importer stores them (their uid and entrance),
+ * ~6 a day each over 30 days; returns how many.
+ */
+function seedPulled(page) {
+  return page.evaluate(async (pulled) => {
+    const now = Date.now();
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('maskgate-log');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction('events', 'readwrite');
+    let n = 0;
+    pulled.forEach(({ entrance, device }, k) => {
+      for (let day = 0; day < 30; day++)
+        for (let i = 0; i < 4 + ((day + k * 3) % 5); i++) {
+          const time = now - day * 86_400_000 - ((i * 7_919_000 + k * 1_800_000) % 86_400_000) - 120_000;
+          const label = (i + day + k) % 6 === 0 ? 'none' : (i + day) % 4 === 0 ? 'incorrect' : 'correct';
+          tx.objectStore('events').add({
+            uid: `${device}:${time - 3000}:${String(n++).padStart(6, '0')}`,
+            entrance,
+            time,
+            firstSeen: time - 3000,
+            lastSeen: time,
+            durationMs: 3000,
+            label,
+            confidence: 0.8,
+            camera: 'Door camera',
+            modelId: 'mask_mobilenetv3_small_224',
+            modelVersion: '1.0.0',
+          });
+        }
+    });
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return n;
+  }, PULLED);
+}
+
+/** History → "All entrances" once it shows `total` events, in the counts and in the per-entrance rows. */
+async function showAllEntrances(page, total) {
+  await page.getByTestId('history-scope-all').check();
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n) &&
+      [...document.querySelectorAll('[data-testid="history-entrance-total"]')].reduce(
+        (sum, td) => sum + Number(td.textContent),
+        0,
+      ) === n &&
+      document.querySelectorAll('[data-testid="history-entrance-chart"] rect[data-entrance]').length > 0,
+    total,
+  );
 }
 
 /** Local midnight `days` days before today, as the browser counts it. */
@@ -131,7 +204,8 @@ test('the layout checker fails on run-together labels, overlap and horizontal sc
   await page.setContent(`<body style="margin:0;font:14px sans-serif">
     <div><time>10:41:06 PM</time><span>incorrect</span><span>78 %</span></div>
     <div style="position:relative"><span>Total</span><span style="position:absolute;left:0;top:0">123</span></div>
-    <div style="width:500px">wide</div></body>`);
+    <div style="width:500px">wide</div>
+    <div class="scroller" style="overflow-x:auto;width:200px"><span style="display:inline-block;width:400px">x</span></div></body>`);
   const problems = await page.evaluate(layoutProblems, { root: 'body' });
   assert.ok(
     problems.some((p) => p.startsWith('horizontal scroll')),
@@ -143,6 +217,10 @@ test('the layout checker fails on run-together labels, overlap and horizontal sc
   );
   assert.ok(
     problems.some((p) => p.startsWith('overlap') && p.includes('123')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('sideways scroll inside <div.scroller>')),
     problems.join('\n'),
   );
   await page.close();
@@ -193,6 +271,31 @@ for (const width of [360, 412, 1280]) {
       assert.equal(await page.locator('[data-testid="nav-settings"][aria-current="page"]').count(), 1);
       await page.getByTestId('settings-storage').waitFor();
       await checkLayout(page, `settings-${width}`);
+
+      // "All entrances" (sync pulled two other entrances' events): scope switch, entrance picker, per-entrance
+      // counts and the chart split by entrance.
+      const pulled = await seedPulled(page);
+      await page.getByTestId('nav-history').click();
+      await page.getByTestId('history-scope').waitFor();
+      await waitForTotal(page, seeded.length); // "This device" first
+      await showAllEntrances(page, seeded.length + pulled);
+      const entranceRows = await page
+        .getByTestId('history-entrance-row')
+        .evaluateAll((trs) => trs.map((tr) => tr.dataset.entrance));
+      assert.deepEqual(entranceRows, ['', ...PULLED.map((p) => p.entrance)].sort());
+      const colours = await page
+        .locator('[data-testid="history-entrance-chart"] rect[data-entrance]')
+        .evaluateAll((rs) => new Set(rs.map((r) => r.dataset.entrance)).size);
+      assert.equal(colours, 3, 'chart split by all three entrances');
+      await checkLayout(page, `history-entrances-${width}`);
+      await page.getByTestId('history-period-today').check();
+      await page.getByRole('heading', { name: 'Events per hour' }).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-entrance-row"]').length === 3);
+      await checkLayout(page, `history-entrances-today-${width}`);
+      // One entrance, picked by its (long) name.
+      await page.getByTestId('history-entrance').selectOption(PULLED[1].entrance);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-entrance-row"]').length === 1);
+      await checkLayout(page, `history-entrance-one-${width}`);
       await context.close();
     },
   );

@@ -27,6 +27,17 @@ export function layoutProblems({ root = 'body', minGap = 2, width = window.inner
     }
     return false;
   };
+  // Content that scrolls sideways inside a box (an overflow-x: auto table) hides what is past its edge just
+  // as well: on a phone nobody finds the counts a swipe away.
+  for (const e of document.querySelector(root).querySelectorAll('*')) {
+    const s = getComputedStyle(e);
+    if (!['auto', 'scroll', 'hidden'].includes(s.overflowX) || e.clientWidth <= 1 || isHidden(e)) continue;
+    if (e.scrollWidth > e.clientWidth + 1)
+      problems.push(
+        `sideways scroll inside <${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}>: ${e.scrollWidth} px of content in ${e.clientWidth} px`,
+      );
+  }
+
   const CONTROL = 'input:not([type="hidden"]), select, button, textarea, img';
   const describe = (e) => {
     const text = (e.textContent || e.getAttribute('aria-label') || e.getAttribute('data-testid') || '').trim();

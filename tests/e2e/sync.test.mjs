@@ -397,6 +397,110 @@ test('with its separate switch on, a face thumbnail is sent; the other entrance 
   assert.equal(thumbs, 0, 'south imported a face image with its own switch off');
 });
 
+/**
+ * What the sync's local PouchDB database (IndexedDB adapter, `_pouch_maskgate-sync-…`) holds on disk: the
+ * `time` of every event body still stored (any revision, so a deleted but uncompacted body counts too).
+ */
+function localCopy(page) {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith('_pouch_maskgate-sync-'));
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const bodies = await new Promise((resolve) => {
+      const r = db.transaction('by-sequence').objectStore('by-sequence').getAll();
+      r.onsuccess = () => resolve(r.result);
+    });
+    db.close();
+    return bodies
+      .filter((b) => typeof b.time === 'number')
+      .map((b) => ({ id: b._doc_id_rev.split('::')[0], time: b.time }));
+  });
+}
+
+test(
+  'retention prunes the local copy, not the server: the other entrance keeps them, no later sync brings them back',
+  { timeout: 180_000 },
+  async () => {
+    const north = entrances.north.page;
+    const south = entrances.south.page;
+    // South sent 6 events 5 days old; north has them in its log and its local copy.
+    const OLD = 6;
+    const fiveDaysAgo = Date.now() - 5 * 86_400_000;
+    const serverBefore = (await serverDocs()).length;
+    await seed(south, OLD, { label: 'incorrect', start: fiveDaysAgo });
+    await until('the old events on the server', async () => (await serverDocs()).length === serverBefore + OLD);
+    const oldUids = (await serverDocs()).filter((r) => r.doc.time < fiveDaysAgo + 60_000).map((r) => r.id);
+    assert.equal(oldUids.length, OLD);
+    await until('north has them', async () => (await logged(north)).count === serverBefore + OLD);
+    await until(
+      'and in its local copy',
+      async () => (await localCopy(north)).filter((d) => oldUids.includes(d.id)).length === OLD,
+    );
+
+    // North keeps 3 days.
+    await toSettings(north);
+    await north.getByTestId('settings-retention').fill('3');
+    await north.getByTestId('settings-retention').blur();
+    await north.getByTestId('settings-message').waitFor();
+    assert.equal(await north.getByTestId('settings-message').innerText(), `Deleted ${OLD} events older than 3 days.`);
+    const cutoff = Date.now() - 3 * 86_400_000;
+    // (b) The local copy drops them, bodies included (compacted); every newer event stays in it.
+    await until('the local copy pruned', async () => (await localCopy(north)).every((d) => d.time >= cutoff));
+    const kept = await localCopy(north);
+    assert.equal(new Set(kept.map((d) => d.id)).size, serverBefore);
+    // (a) The server still has every event, none deleted, and south still has them all.
+    await north.waitForTimeout(2500); // a pushed deletion would arrive here
+    const onServer = await serverDocs();
+    assert.equal(onServer.length, serverBefore + OLD);
+    assert.deepEqual(
+      oldUids.filter((id) => !onServer.some((r) => r.id === id)),
+      [],
+    );
+    const deleted = (await couch(server.url, '/site-a/_changes', { auth: ADMIN })).body.results.filter(
+      (c) => c.deleted,
+    );
+    assert.deepEqual(deleted, []);
+    assert.equal((await logged(south)).count, serverBefore + OLD);
+    // (c) "All entrances" shows every event within the retention, per entrance.
+    const rows = await allEntrances(north, serverBefore);
+    assert.equal(Object.keys(rows).length, 2);
+
+    // (d) A later sync (north restarted from its settings, south sending more) brings none of them back.
+    await toSettings(north);
+    await north.getByTestId('sync-on').click();
+    await seed(south, 2, { label: 'correct', start: Date.now() - 120_000 });
+    await until('north has the 2 new ones', async () => (await logged(north)).count === serverBefore + 2);
+    await waitState(north, 'idle');
+    await north.waitForTimeout(1000); // a late pull of the old ones would show here
+    const uids = await north.evaluate(async () => {
+      const db = await new Promise((resolve) => {
+        const r = indexedDB.open('maskgate-log');
+        r.onsuccess = () => resolve(r.result);
+      });
+      const all = await new Promise((resolve) => {
+        const r = db.transaction('events').objectStore('events').getAll();
+        r.onsuccess = () => resolve(r.result);
+      });
+      db.close();
+      return all.map((e) => e.uid);
+    });
+    assert.equal(uids.length, serverBefore + 2);
+    assert.deepEqual(
+      oldUids.filter((id) => uids.includes(id)),
+      [],
+    );
+    assert.ok(
+      (await localCopy(north)).every((d) => d.time >= cutoff),
+      'old events back in the local copy',
+    );
+    assert.equal((await serverDocs()).length, serverBefore + OLD + 2);
+    await allEntrances(north, serverBefore + 2);
+  },
+);
+
 test('no page errors in any entrance', () => {
   for (const [name, { problems }] of Object.entries(entrances))
     assert.deepEqual(

@@ -53,31 +53,39 @@ export function EntranceBreakdown({ db, scope, filter, unit, revision }: Entranc
         <h3 id="history-entrances-title">By entrance</h3>
       </div>
       <div class="table-scroll">
-        <table class="history-entrance-counts" data-testid="history-entrance-counts">
-          <thead>
-            <tr>
-              <th scope="col">Entrance</th>
+        <table class="history-entrance-counts" data-testid="history-entrance-counts" role="table">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">
+                Entrance
+              </th>
               {CLASS_NAMES.map((l) => (
-                <th key={l} scope="col">
+                <th key={l} scope="col" role="columnheader">
                   {CLASS_SHORT[l]}
                 </th>
               ))}
-              <th scope="col">Total</th>
+              <th scope="col" role="columnheader">
+                Total
+              </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {entrances.map((e, i) => {
               const c = counts[e];
               return (
-                <tr key={e} data-entrance={e} data-testid="history-entrance-row">
-                  <th scope="row">
+                <tr key={e} data-entrance={e} data-testid="history-entrance-row" role="row">
+                  <th scope="row" role="rowheader">
                     <span class="history-swatch" style={{ background: colour(i) }} aria-hidden="true" />
                     <span>{scope.nameOf(e)}</span>
                   </th>
                   {CLASS_NAMES.map((l) => (
-                    <td key={l}>{c?.[l] ?? 0}</td>
+                    <td key={l} role="cell">
+                      {c?.[l] ?? 0}
+                    </td>
                   ))}
-                  <td data-testid="history-entrance-total">{c ? c.correct + c.incorrect + c.none : 0}</td>
+                  <td data-testid="history-entrance-total" role="cell">
+                    {c ? c.correct + c.incorrect + c.none : 0}
+                  </td>
                 </tr>
               );
             })}

@@ -43,9 +43,9 @@ export function HistoryActions({ db, query }: { db: LogDb; query: HistoryQuery }
     if (!file) return;
     run(async () => {
       const result = await importJson(db, file);
-      return result.ok
-        ? `Imported ${result.imported} events.`
-        : `Import failed, nothing was imported: ${result.message}`;
+      if (!result.ok) return `Import failed, nothing was imported: ${result.message}`;
+      const already = result.alreadyInLog > 0 ? ` ${result.alreadyInLog} were already in the log.` : '';
+      return `Imported ${result.imported} events.${already}`;
     });
   };
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { LogDb } from '../../log/db';
 import type { Settings } from '../../log/types';
+import { syncController } from '../../sync/controller';
 
 export interface LogSettingsProps {
   db: LogDb;
@@ -53,6 +54,8 @@ export function RetentionSettings({ db, settings, onChanged }: LogSettingsProps)
     }
     const next = await db.setSettings({ retentionDays: days });
     const deleted = await db.applyRetention();
+    // With sync on, its local copy of the events follows; not awaited (it may wait for the server).
+    void syncController.applyRetention();
     onChanged(
       next,
       deleted > 0
