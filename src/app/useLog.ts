@@ -6,6 +6,13 @@ import { requestPersistentStorage } from '../log/storage';
 import type { Settings } from '../log/types';
 import { DEFAULT_SETTINGS } from '../log/types';
 import { errorText } from '../errorText';
+import { syncController } from '../sync/controller';
+
+/**
+ * Retention is applied at start and again this often while the page stays open: an entrance device runs
+ * for days without a reload, and its log (and the sync's local copy) must not keep events past the setting.
+ */
+export const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 export interface LogState {
   db: LogDb | null;
@@ -46,7 +53,17 @@ export function useLog(): [LogState, LogControls] {
           unavailable: `Logging is off: this browser does not allow local storage here (${errorText(e)}). Live and photo checks still work; nothing is recorded.`,
         })),
     );
-    return () => db?.close();
+    const timer = setInterval(() => {
+      if (!db) return;
+      void db
+        .applyRetention()
+        .then(() => syncController.applyRetention())
+        .catch(() => 0);
+    }, RETENTION_EVERY_MS);
+    return () => {
+      clearInterval(timer);
+      db?.close();
+    };
   }, []);
 
   const changeSettings = (patch: Partial<Settings>) => {

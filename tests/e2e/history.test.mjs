@@ -135,3 +135,57 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
     expected.lastDay,
   );
 });
+
+test('retention runs again while the app stays open: events past it leave the history without a reload', async () => {
+  const context = await env.browser.newContext();
+  // The app's hourly retention pass (RETENTION_EVERY_MS in src/app/useLog.ts) runs every second here.
+  await context.addInitScript(() => {
+    const setIntervalOf = window.setInterval.bind(window);
+    window.setInterval = (handler, ms, ...rest) => setIntervalOf(handler, ms === 3_600_000 ? 1_000 : ms, ...rest);
+  });
+  const page = await context.newPage();
+  await page.goto(env.server.url);
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history-empty').waitFor();
+  // After the pass at start: 3 events of today and 5 from 40 days ago (the default retention is 30 days).
+  await page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('maskgate-log');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction('events', 'readwrite');
+    const now = Date.now();
+    for (let i = 0; i < 8; i++) {
+      const time = i < 3 ? now - 60_000 * (i + 1) : now - 40 * 86_400_000 - i * 1000;
+      const event = { time, firstSeen: time - 2000, lastSeen: time, durationMs: 2000, label: 'none', confidence: 0.9 };
+      tx.objectStore('events').add({ ...event, camera: 'test', modelId: 'mask_mnv3s_224', modelVersion: '1.0.0' });
+    }
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  });
+  const count = () =>
+    page.evaluate(async () => {
+      const db = await new Promise((resolve) => {
+        const r = indexedDB.open('maskgate-log');
+        r.onsuccess = () => resolve(r.result);
+      });
+      const n = await new Promise((resolve) => {
+        const r = db.transaction('events').objectStore('events').count();
+        r.onsuccess = () => resolve(r.result);
+      });
+      db.close();
+      return n;
+    });
+  // The pass runs within a second or two; a loaded machine gets a minute.
+  const deadline = Date.now() + 60_000;
+  while ((await count()) !== 3 && Date.now() < deadline) await page.waitForTimeout(250);
+  assert.equal(await count(), 3);
+  await page.getByTestId('nav-live').click();
+  await page.getByTestId('nav-history').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="history-count-total"]')?.textContent === '3');
+  await context.close();
+});
