@@ -62,7 +62,8 @@ phase "end-to-end tests (Chromium)"
 # The test browser compiles wasm with V8's baseline compiler only (Liftoff, no TurboFan tier-up): each fresh
 # context otherwise spends ~6 s of CPU optimising onnxruntime's and MediaPipe's wasm, which on 2 cores
 # slowed every load (models ready 7.3–7.8 s → 4.9–5.8 s; tests/e2e/photo.test.mjs 57 → 44 s, 2026-11-30).
-# The app's code is the same; `npm run bench` and the soak keep the browser's default tiers.
+# The app's code is the same; `npm run bench`, the soak and the model-choice test (it runs the VGG16 in WASM,
+# too slow under Liftoff alone to label a face while in view) keep the browser's default tiers.
 export MASKGATE_E2E_JS_FLAGS="${MASKGATE_E2E_JS_FLAGS---liftoff-only}"
 # One file at a time: two at a time (tried 2026-11-30) made the live test see one person twice (its detection
 # rate halves and the track is lost) and saved no wall time on 2 cores.

@@ -24,7 +24,6 @@ const BASE_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
-  ...(process.env.MASKGATE_E2E_JS_FLAGS ? [`--js-flags=${process.env.MASKGATE_E2E_JS_FLAGS}`] : []),
 ];
 
 /**
@@ -66,11 +65,17 @@ export async function serveBuild(port = 0, { mounts = {}, proxy } = {}) {
 }
 
 /**
- * Launches Chromium. `camera`: a y4m file for the fake camera; `webgpu`: SwiftShader WebGPU;
- * `denyCamera`: no fake-UI auto-accept, so getUserMedia is refused.
+ * Launches Chromium. `camera`: a y4m file for the fake camera; `webgpu`: SwiftShader WebGPU; `jsFlags`: V8
+ * flags (default MASKGATE_E2E_JS_FLAGS, which scripts/test.sh sets; null for none).
  */
-function browserArgs({ camera = null, webgpu = false, extraArgs = [] } = {}) {
+function browserArgs({
+  camera = null,
+  webgpu = false,
+  extraArgs = [],
+  jsFlags = process.env.MASKGATE_E2E_JS_FLAGS,
+} = {}) {
   const args = [...BASE_ARGS, ...extraArgs];
+  if (jsFlags) args.push(`--js-flags=${jsFlags}`);
   if (camera)
     args.push(
       '--use-fake-device-for-media-stream',
