@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { selfHosted, fromFile, type HostedFile } from './scripts/vite-plugin-self-hosted.ts';
-import { CLASSIFIER_MODELS, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM } from './src/servedFiles.ts';
+import { CLASSIFIER_MODELS, MEDIAPIPE_WASM_DIR, MEDIAPIPE_WASM_FILES, ORT_WASM_FILES } from './src/servedFiles.ts';
 import { faceModelsPlugin } from './scripts/face-models/vitePlugin.ts';
 import { servedVersions } from './scripts/servedVersions.ts';
 
@@ -20,7 +20,7 @@ const isolationHeaders = {
 // What src/servedFiles.ts lists, and where each file comes from. The face detector models are made and
 // served by faceModelsPlugin (scripts/face-models).
 const hosted: HostedFile[] = [
-  ...Object.values(ORT_WASM).map((url) => fromFile(url, nm(`onnxruntime-web/dist/${basename(url)}`))),
+  ...ORT_WASM_FILES.map((url) => fromFile(url, nm(`onnxruntime-web/dist/${basename(url)}`))),
   ...MEDIAPIPE_WASM_FILES.map((f) => fromFile(`${MEDIAPIPE_WASM_DIR}/${f}`, nm(`@mediapipe/tasks-vision/wasm/${f}`))),
   ...Object.values(CLASSIFIER_MODELS)
     .flatMap((m) => [m.model, m.sidecar])

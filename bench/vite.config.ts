@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { selfHosted, fromFile } from '../scripts/vite-plugin-self-hosted.ts';
 import { faceModelsPlugin } from '../scripts/face-models/vitePlugin.ts';
-import { ORT_WASM } from '../src/servedFiles.ts';
+import { ORT_WASM_FILES } from '../src/servedFiles.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const nm = (p: string) => resolve(root, 'node_modules', p);
@@ -14,7 +14,7 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-const ort = Object.values(ORT_WASM).map((url) => fromFile(url, nm(`onnxruntime-web/dist/${basename(url)}`)));
+const ort = ORT_WASM_FILES.map((url) => fromFile(url, nm(`onnxruntime-web/dist/${basename(url)}`)));
 const mediapipe = readdirSync(nm('@mediapipe/tasks-vision/wasm'))
   .filter((f) => /^vision_wasm.*\.(js|wasm)$/.test(f))
   .map((f) => fromFile(`mediapipe/${f}`, nm(`@mediapipe/tasks-vision/wasm/${f}`)));

@@ -6,7 +6,7 @@ import {
   DETECTOR_MODELS,
   MEDIAPIPE_WASM_DIR,
   MEDIAPIPE_WASM_FILES,
-  ORT_WASM,
+  ORT_WASM_FILES,
   servedUrl,
 } from './servedFiles';
 
@@ -20,7 +20,7 @@ describe('served-file manifest', () => {
       expect(existsSync(model), model).toBe(true);
       expect(existsSync(sidecar), sidecar).toBe(true);
     }
-    for (const url of Object.values(ORT_WASM)) {
+    for (const url of ORT_WASM_FILES) {
       expect(existsSync(`node_modules/onnxruntime-web/dist/${url.slice(url.lastIndexOf('/') + 1)}`), url).toBe(true);
     }
     for (const f of MEDIAPIPE_WASM_FILES)

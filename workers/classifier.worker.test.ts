@@ -59,7 +59,7 @@ async function startWorker() {
         fast: { modelUrl: 'http://x/f.onnx', sidecarUrl: 'http://x/f.json' },
       },
       choice: 'accurate',
-      wasmPaths: { mjs: '', wasm: '' },
+      wasmPaths: { webgpu: { mjs: '', wasm: '' }, wasm: { mjs: '', wasm: '' } },
       preferWebGpu: true,
       numThreads: 2,
     },

@@ -93,8 +93,10 @@ async function probeAccurate(req: InitRequest, threads: number): Promise<{ loade
 
 async function init(req: InitRequest): Promise<void> {
   try {
-    const threads = configureWasm(req.wasmPaths, req.numThreads);
     const noGpu = req.preferWebGpu ? await webGpuUnavailableReason() : 'WebGPU turned off in settings';
+    // Without WebGPU the plain WASM build: half the size of the JSEP one, half the compile (src/servedFiles.ts).
+    // A WebGPU device keeps the JSEP build, whose WASM provider takes over if the GPU is lost.
+    const threads = configureWasm(req.wasmPaths[noGpu === null ? 'webgpu' : 'wasm'], req.numThreads);
     const plan = planModel(req.choice, noGpu);
     const { loaded, reason } =
       plan.kind === 'probe-accurate'

@@ -10,7 +10,11 @@ function classify(job: Omit<ClassifierJob, 'wasmPaths' | 'modelUrl'> & { model: 
   const full: ClassifierJob = {
     ...job,
     modelUrl: `${origin}/models/${job.model}`,
-    wasmPaths: { mjs: `${origin}/${ORT_WASM.mjs}`, wasm: `${origin}/${ORT_WASM.wasm}` },
+    // The build the app loads for this backend (src/servedFiles.ts): WASM rows time the plain build.
+    wasmPaths: {
+      mjs: `${origin}/${ORT_WASM[job.backend].mjs}`,
+      wasm: `${origin}/${ORT_WASM[job.backend].wasm}`,
+    },
   };
   return new Promise<ClassifierResult>((resolve, reject) => {
     let latest: ClassifierResult | null = null;

@@ -185,7 +185,10 @@ export class ClassifierClient {
         ]),
       ) as Record<ModelTier, ModelUrls>,
       choice: this.options.choice ?? 'auto',
-      wasmPaths: { mjs: abs(ORT_WASM.mjs), wasm: abs(ORT_WASM.wasm) },
+      wasmPaths: {
+        webgpu: { mjs: abs(ORT_WASM.webgpu.mjs), wasm: abs(ORT_WASM.webgpu.wasm) },
+        wasm: { mjs: abs(ORT_WASM.wasm.mjs), wasm: abs(ORT_WASM.wasm.wasm) },
+      },
       preferWebGpu: this.options.preferWebGpu ?? true,
       numThreads: Math.min(4, navigator.hardwareConcurrency || 1),
     };

@@ -31,7 +31,8 @@ export interface InitRequest {
   /** Both tiers' files; the worker downloads only what `choice` (and, in auto, the warm-up) needs. */
   models: Record<ModelTier, ModelUrls>;
   choice: ModelChoice;
-  wasmPaths: { mjs: string; wasm: string };
+  /** ORT's wasm builds (src/servedFiles.ts ORT_WASM): the worker loads the one its backend needs. */
+  wasmPaths: Record<'webgpu' | 'wasm', { mjs: string; wasm: string }>;
   preferWebGpu: boolean;
   numThreads: number;
 }

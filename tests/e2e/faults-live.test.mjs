@@ -91,6 +91,12 @@ test('faults: no WebGPU adapter → classifier on WASM, the status line says why
   // This browser runs without --enable-unsafe-webgpu: navigator.gpu gives no adapter, in the worker too.
   const { page } = await openApp(t);
   assert.match(await page.getByTestId('backend').innerText(), /^WASM/);
+  // Onnxruntime's plain WASM build, not the twice as large JSEP build that only WebGPU needs (the worker's
+  // fetches are in its own resource timeline, not in the page's network events).
+  const worker = page.workers().find((w) => w.url().includes('classifier.worker'));
+  const fetched = await worker.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  const ort = [...new Set(fetched.map((u) => new URL(u).pathname).filter((p) => p.includes('/ort/')))].sort();
+  assert.deepEqual(ort, ['/ort/ort-wasm-simd-threaded.mjs', '/ort/ort-wasm-simd-threaded.wasm'], ort.join(', '));
   // Said once: in the model's reason when auto picked the fast tier for it, else as the backend's note.
   const line = await page.getByTestId('status-line').innerText();
   const why = /no WebGPU adapter|this browser has no WebGPU/g;

@@ -83,8 +83,11 @@ async function classifyBoth({ modelUrl, sidecarUrl, size, crops }) {
             },
             choice: 'accurate',
             wasmPaths: {
-              mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'),
-              wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm'),
+              webgpu: {
+                mjs: abs('ort/ort-wasm-simd-threaded.jsep.mjs'),
+                wasm: abs('ort/ort-wasm-simd-threaded.jsep.wasm'),
+              },
+              wasm: { mjs: abs('ort/ort-wasm-simd-threaded.mjs'), wasm: abs('ort/ort-wasm-simd-threaded.wasm') },
             },
             preferWebGpu,
             numThreads: 2,
