@@ -43,10 +43,13 @@ export interface FaceFinder {
   /** The whole frame, merged with the rotating tiles' latest results (see `refreshVideoTiles`). */
   detectVideoFrame(video: HTMLVideoElement, timestampMs: number): ScoredBox[];
   /**
-   * Runs the next rotating tiles on this frame and keeps their results for the next `detectVideoFrame`s. Apart
-   * from it so the live loop can run it in a task of its own: the main thread never runs both in one task.
+   * Runs the next `count` rotating tiles (default: the tuning's tiles per frame) on this frame and keeps their
+   * results for the next `detectVideoFrame`s. Apart from it so that the live loop can run each tile in a task
+   * of its own.
    */
-  refreshVideoTiles(video: HTMLVideoElement, timestampMs: number): void;
+  refreshVideoTiles(video: HTMLVideoElement, timestampMs: number, count?: number): void;
+  /** How many rotating tiles a video frame gets. */
+  readonly videoTilesPerFrame: number;
   close(): void;
 }
 
@@ -388,10 +391,14 @@ export class TiledFaceFinder implements FaceFinder {
     return this.finish(this.tagged([...full, ...cached]), width, height);
   }
 
-  refreshVideoTiles(video: HTMLVideoElement, timestampMs: number): void {
+  get videoTilesPerFrame(): number {
+    return this.tuning.videoTilesPerFrame;
+  }
+
+  refreshVideoTiles(video: HTMLVideoElement, timestampMs: number, count = this.tuning.videoTilesPerFrame): void {
     const { width, height } = sourceSize(video);
     if (width === 0 || height === 0) return;
-    const { videoLevels, videoPyramid, videoTilesPerFrame, overlap } = this.tuning;
+    const { videoLevels, videoPyramid, overlap } = this.tuning;
     const tiles = videoPyramid
       ? scalePlan(width, height, videoPyramid).filter((r) => !r.whole)
       : videoLevels.filter((l) => l > 1).flatMap((l) => tileRegions(width, height, l, overlap));
@@ -400,7 +407,7 @@ export class TiledFaceFinder implements FaceFinder {
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
     if (tiles.length === 0) return;
     const levels = this.pyramid(video, width, height);
-    for (let i = 0; i < Math.min(videoTilesPerFrame, tiles.length); i++) {
+    for (let i = 0; i < Math.min(count, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
       this.tileCache.set(key(t), { at: timestampMs, boxes: this.runRegion(levels, t, { width, height }) });
     }

@@ -173,25 +173,35 @@ export class LiveLoop {
   }
 
   /**
-   * The rotating tiles run in a task of their own after the frame's: whole frame and tiles in one task took
-   * 46–53 ms per 640×480 frame on the 2-core machine under load (2026-11-29), over the 50 ms a main-thread task
-   * may take before input and rendering wait on it. Their results join the next frame's boxes.
+   * The rotating tiles run after the frame's task, one tile per task: whole frame and 4 tiles in one task took
+   * 46–53 ms per 640×480 frame under load (2026-11-29), and the 4 tiles in one task of their own still 53–131 ms
+   * in a trace of the idle bench's 3-face clip (2026-11-30); a main-thread task over 50 ms holds up input and
+   * rendering. Their results join the next frame's boxes.
    */
   private refreshTilesSoon(): void {
     if (this.tilesPending) return;
     this.tilesPending = true;
-    setTimeout(() => {
-      this.tilesPending = false;
+    let left = this.setup.finder.videoTilesPerFrame;
+    let spent = 0;
+    const next = () => {
       const video = this.video;
-      if (!this.running || video.readyState < 2) return;
+      if (!this.running || video.readyState < 2 || left <= 0) {
+        this.tilesPending = false;
+        this.tilesMs = spent;
+        return;
+      }
       const t0 = performance.now();
       try {
-        this.setup.finder.refreshVideoTiles(video, Math.max(performance.now(), this.lastTs));
+        this.setup.finder.refreshVideoTiles(video, Math.max(t0, this.lastTs), 1);
       } catch (e) {
+        left = 0;
         this.handlers.onError(`Face detection failed: ${errorText(e)}`);
       }
-      this.tilesMs = performance.now() - t0;
-    }, 0);
+      spent += performance.now() - t0;
+      left--;
+      setTimeout(next, 0);
+    };
+    setTimeout(next, 0);
   }
 
   private rememberCrops(tracks: TrackView[], rgba: ArrayBuffer): void {
