@@ -130,6 +130,24 @@ export function watchPage(page) {
   return problems;
 }
 
+/** The events in the app's IndexedDB log, each with `hasThumbnail` in place of its thumbnail (a Blob). */
+export function storedEvents(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('maskgate-log');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const all = await new Promise((resolve, reject) => {
+      const r = db.transaction('events').objectStore('events').getAll();
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    db.close();
+    return all.map(({ thumbnail, ...event }) => ({ ...event, hasThumbnail: Boolean(thumbnail) }));
+  });
+}
+
 /** Waits until both models are loaded (or a load error is shown) and returns which. */
 export async function waitForModels(page, timeout = 120_000) {
   await page.waitForFunction(

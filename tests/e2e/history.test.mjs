@@ -3,7 +3,7 @@
 // No timed assertion (timings belong to benchmarks); the counts must be right.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitForModels, withBuildAndBrowser } from './harness.mjs';
+import { storedEvents, waitForModels, withBuildAndBrowser } from './harness.mjs';
 
 const N = 100_000;
 
@@ -167,19 +167,7 @@ test('retention runs again while the app stays open: events past it leave the hi
     });
     db.close();
   });
-  const count = () =>
-    page.evaluate(async () => {
-      const db = await new Promise((resolve) => {
-        const r = indexedDB.open('maskgate-log');
-        r.onsuccess = () => resolve(r.result);
-      });
-      const n = await new Promise((resolve) => {
-        const r = db.transaction('events').objectStore('events').count();
-        r.onsuccess = () => resolve(r.result);
-      });
-      db.close();
-      return n;
-    });
+  const count = async () => (await storedEvents(page)).length;
   // The pass runs within a second or two; a loaded machine gets a minute.
   const deadline = Date.now() + 60_000;
   while ((await count()) !== 3 && Date.now() < deadline) await page.waitForTimeout(250);

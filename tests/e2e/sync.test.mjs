@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { launchBrowser, serveBuild, watchPage } from './harness.mjs';
+import { launchBrowser, serveBuild, storedEvents, watchPage } from './harness.mjs';
 import { couch, setUpSites, startCouch } from '../helpers/couch.mjs';
 
 const ADMIN = ['admin', 'admin-secret'];
@@ -122,23 +122,13 @@ function seed(page, n, { label = 'correct', start = Date.now() - 3_600_000, thum
 }
 
 /** The events in an app's log: how many, and how many distinct uids. */
-function logged(page) {
-  return page.evaluate(async () => {
-    const db = await new Promise((resolve) => {
-      const r = indexedDB.open('maskgate-log');
-      r.onsuccess = () => resolve(r.result);
-    });
-    const all = await new Promise((resolve) => {
-      const r = db.transaction('events').objectStore('events').getAll();
-      r.onsuccess = () => resolve(r.result);
-    });
-    db.close();
-    return {
-      count: all.length,
-      uids: new Set(all.map((e) => e.uid)).size,
-      entrances: [...new Set(all.map((e) => e.entrance))].sort(),
-    };
-  });
+async function logged(page) {
+  const all = await storedEvents(page);
+  return {
+    count: all.length,
+    uids: new Set(all.map((e) => e.uid)).size,
+    entrances: [...new Set(all.map((e) => e.entrance))].sort(),
+  };
 }
 
 async function turnOn(page, [user, password], { database = 'site-a', entrance }) {
@@ -382,18 +372,7 @@ test('with its separate switch on, a face thumbnail is sent; the other entrance 
   assert.equal(doc.entrance, 'North door');
   const south = entrances.south.page;
   await until('south has it', async () => (await logged(south)).count === before + 1);
-  const thumbs = await south.evaluate(async () => {
-    const db = await new Promise((resolve) => {
-      const r = indexedDB.open('maskgate-log');
-      r.onsuccess = () => resolve(r.result);
-    });
-    const all = await new Promise((resolve) => {
-      const r = db.transaction('events').objectStore('events').getAll();
-      r.onsuccess = () => resolve(r.result);
-    });
-    db.close();
-    return all.filter((e) => e.thumbnail).length;
-  });
+  const thumbs = (await storedEvents(south)).filter((e) => e.hasThumbnail).length;
   assert.equal(thumbs, 0, 'south imported a face image with its own switch off');
 });
 
@@ -475,18 +454,7 @@ test(
     await until('north has the 2 new ones', async () => (await logged(north)).count === serverBefore + 2);
     await waitState(north, 'idle');
     await north.waitForTimeout(1000); // a late pull of the old ones would show here
-    const uids = await north.evaluate(async () => {
-      const db = await new Promise((resolve) => {
-        const r = indexedDB.open('maskgate-log');
-        r.onsuccess = () => resolve(r.result);
-      });
-      const all = await new Promise((resolve) => {
-        const r = db.transaction('events').objectStore('events').getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
-      db.close();
-      return all.map((e) => e.uid);
-    });
+    const uids = (await storedEvents(north)).map((e) => e.uid);
     assert.equal(uids.length, serverBefore + 2);
     assert.deepEqual(
       oldUids.filter((id) => uids.includes(id)),
