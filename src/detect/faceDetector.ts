@@ -233,6 +233,8 @@ export class TiledFaceFinder implements FaceFinder {
   private companion: TiledFaceFinder | undefined;
   /** Reused canvases of the halvings pyramid. */
   private readonly halvings: HTMLCanvasElement[] = [];
+  /** The pyramid of the latest video frame pass, while its halvings still hold that frame. */
+  private framePyramid: { width: number; height: number; levels: Scaled[] } | null = null;
 
   constructor(
     private readonly embedder: ImageEmbedder,
@@ -351,6 +353,8 @@ export class TiledFaceFinder implements FaceFinder {
   rawImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): RawBox[] {
     const frame = sourceSize(src);
     const regions = this.imageRegions(frame.width, frame.height);
+    // A photo draws its own halvings over the shared canvases.
+    this.framePyramid = null;
     const levels = this.pyramid(src, frame.width, frame.height);
     return this.tagged(regions.flatMap((r) => this.runRegion(levels, r, frame)));
   }
@@ -380,9 +384,12 @@ export class TiledFaceFinder implements FaceFinder {
     if (width === 0 || height === 0) return [];
     const { videoLevels, videoPyramid } = this.tuning;
     const wholeFrame = videoPyramid !== null || videoLevels.includes(1);
-    const full = wholeFrame
-      ? this.runRegion(this.pyramid(video, width, height), { x: 0, y: 0, w: width, h: height }, { width, height })
-      : [];
+    let full: ScoredBox[] = [];
+    if (wholeFrame) {
+      const levels = this.pyramid(video, width, height);
+      this.framePyramid = { width, height, levels };
+      full = this.runRegion(levels, { x: 0, y: 0, w: width, h: height }, { width, height });
+    }
     const prefix = `${width}x${height}:`;
     const fresh = [...this.tileCache.entries()].filter(
       ([k, c]) => k.startsWith(prefix) && timestampMs - c.at <= this.tuning.videoTileMaxAgeMs,
@@ -406,7 +413,10 @@ export class TiledFaceFinder implements FaceFinder {
     const keys = new Set(tiles.map(key));
     for (const k of this.tileCache.keys()) if (!keys.has(k)) this.tileCache.delete(k);
     if (tiles.length === 0) return;
-    const levels = this.pyramid(video, width, height);
+    // The frame pass's halvings (a frame old at most) serve the coarse tiles: the live loop runs one tile per
+    // task, and halving every tile's frame again would redo that work 4 times per frame.
+    const last = this.framePyramid;
+    const levels = last?.width === width && last.height === height ? last.levels : this.pyramid(video, width, height);
     for (let i = 0; i < Math.min(count, tiles.length); i++) {
       const t = tiles[this.nextTile++ % tiles.length]!;
       this.tileCache.set(key(t), { at: timestampMs, boxes: this.runRegion(levels, t, { width, height }) });

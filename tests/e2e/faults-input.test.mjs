@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { launchBrowser, readFaces, serveBuild, waitForModels, watchPage } from './harness.mjs';
+import { launchBrowser, readFaces, serveBuild, storedEvents, waitForModels, watchPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -252,22 +252,8 @@ test('CSV export: camera names and model fields starting with = + - @ are escape
 });
 
 /** Every event in a page's log, oldest first, without its local id: what an export should carry over. */
-const eventsIn = (p) =>
-  p.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('maskgate-log');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction('events').objectStore('events').getAll();
-          req.onsuccess = () => {
-            db.close();
-            resolve(req.result.map(({ id: _, thumbTime: __, ...e }) => e).sort((a, b) => a.time - b.time));
-          };
-        };
-      }),
-  );
+const eventsIn = async (p) =>
+  (await storedEvents(p)).map(({ id: _, thumbTime: __, ...e }) => e).sort((a, b) => a.time - b.time);
 const deviceIdOf = (p) =>
   p.evaluate(
     () =>

@@ -148,6 +148,23 @@ export function storedEvents(page) {
   });
 }
 
+/**
+ * History → "All entrances", once it shows `total` events in the counts and in the per-entrance rows (they
+ * load separately after the switch).
+ */
+export async function showAllEntrances(page, total) {
+  await page.getByTestId('history-scope-all').check();
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n) &&
+      [...document.querySelectorAll('[data-testid="history-entrance-total"]')].reduce(
+        (sum, td) => sum + Number(td.textContent),
+        0,
+      ) === n,
+    total,
+  );
+}
+
 /** Waits until both models are loaded (or a load error is shown) and returns which. */
 export async function waitForModels(page, timeout = 120_000) {
   await page.waitForFunction(

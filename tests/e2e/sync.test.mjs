@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { launchBrowser, serveBuild, storedEvents, watchPage } from './harness.mjs';
+import { launchBrowser, serveBuild, showAllEntrances, storedEvents, watchPage } from './harness.mjs';
 import { couch, setUpSites, startCouch } from '../helpers/couch.mjs';
 
 const ADMIN = ['admin', 'admin-secret'];
@@ -168,17 +168,7 @@ const waitState = async (page, state) =>
 /** History → "All entrances", once it shows `total` events in all and in the per-entrance rows: those rows. */
 async function allEntrances(page, total) {
   await toHistory(page);
-  await page.getByTestId('history-scope-all').check();
-  // Counts and the per-entrance table load separately after the switch: wait for both.
-  await page.waitForFunction(
-    (n) =>
-      document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n) &&
-      [...document.querySelectorAll('[data-testid="history-entrance-total"]')].reduce(
-        (sum, td) => sum + Number(td.textContent),
-        0,
-      ) === n,
-    total,
-  );
+  await showAllEntrances(page, total);
   return page
     .getByTestId('history-entrance-row')
     .evaluateAll((trs) =>
