@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { registerServiceWorker, type UpdateHandle } from '../pwa/registerServiceWorker';
 import { HistoryScreen } from '../screens/history/HistoryScreen';
 import { LiveScreen } from '../screens/live/LiveScreen';
@@ -8,36 +8,42 @@ import { Models, type ModelsState } from '../pipeline/models';
 import { LoadingBanner } from './LoadingBanner';
 import { isModelChoice } from '../classify/modelChoice';
 import { loadPreferences, savePreferences, type Preferences } from './preferences';
+import { needsModels, SCREENS, useScreen } from './route';
 import { useLog } from './useLog';
 import { useLogSink } from './useLogSink';
 import { syncController } from '../sync/controller';
 
-type Screen = 'live' | 'photo' | 'history' | 'settings';
-
-const SCREENS: { id: Screen; title: string }[] = [
-  { id: 'live', title: 'Live' },
-  { id: 'photo', title: 'Photos' },
-  { id: 'history', title: 'History' },
-  { id: 'settings', title: 'Settings' },
-];
-
 export function App() {
   const [prefs, setPrefs] = useState<Preferences>(loadPreferences);
-  const models = useMemo(() => new Models(prefs), []);
-  const [state, setState] = useState<ModelsState>(models.state);
-  const [screen, setScreen] = useState<Screen>('live');
+  const [screen, go] = useScreen();
+  // The models (~30 MB of wasm and weights to compile) load with the first screen that uses them, Live or
+  // Photos: a reviewer who opens …/#history never pays for them.
+  const [models, setModels] = useState<Models | null>(() => (needsModels(screen) ? new Models(prefs) : null));
+  const [state, setState] = useState<ModelsState | null>(models?.state ?? null);
   const [update, setUpdate] = useState<UpdateHandle | null>(null);
   const [offlineReady, setOfflineReady] = useState(false);
   const [log, logControls] = useLog();
   const [logNotice, setLogNotice] = useState<string | null>(null);
+  const swRegistered = useRef(false);
 
-  useEffect(() => models.subscribe(setState), [models]);
+  useEffect(() => {
+    if (!models && needsModels(screen)) setModels(new Models(prefs));
+  }, [screen]);
+  useEffect(() => models?.subscribe(setState), [models]);
   // The service worker is registered once the page has fetched its models and wasm: its precache then finds
   // them in the HTTP cache (same versioned URLs, a 304 each) instead of downloading them a second time beside
-  // the page (bench start-up row: 1.65× the files' bytes sent on a first visit when both ran at once).
+  // the page (bench start-up row: 1.65× the files' bytes sent on a first visit when both ran at once). A page
+  // opened on History or Settings loads no models, so it registers at once.
   useEffect(() => {
+    if (swRegistered.current) return;
     let unmounted = false;
-    void models.settled().then(() => unmounted || registerServiceWorker(setUpdate, () => setOfflineReady(true)));
+    const register = () => {
+      if (unmounted || swRegistered.current) return;
+      swRegistered.current = true;
+      registerServiceWorker(setUpdate, () => setOfflineReady(true));
+    };
+    if (models) void models.settled().then(register);
+    else register();
     return () => {
       unmounted = true;
     };
@@ -52,8 +58,9 @@ export function App() {
     const next = { ...prefs, ...patch };
     setPrefs(next);
     savePreferences(next);
-    if (patch.detectorModel) models.setDetectorModel(patch.detectorModel);
-    if (patch.classifierChoice) models.setClassifierChoice(patch.classifierChoice);
+    // Not loaded yet: the models start with these preferences when a screen needs them.
+    if (patch.detectorModel) models?.setDetectorModel(patch.detectorModel);
+    if (patch.classifierChoice) models?.setClassifierChoice(patch.classifierChoice);
   };
 
   const sink = useLogSink(log, state, setLogNotice);
@@ -72,7 +79,7 @@ export function App() {
               data-testid={`nav-${s.id}`}
               onClick={() => {
                 logControls.reloadSettings();
-                setScreen(s.id);
+                go(s.id);
               }}
             >
               {s.title}
@@ -96,7 +103,7 @@ export function App() {
           </button>
         </div>
       )}
-      <LoadingBanner state={state} />
+      {state && <LoadingBanner state={state} />}
       {log.unavailable && (
         <div class="notice error" role="alert" data-testid="log-unavailable">
           {log.unavailable}
@@ -111,22 +118,22 @@ export function App() {
         </div>
       )}
       <main>
-        {screen === 'live' && (
+        {screen === 'live' && models && state && (
           <LiveScreen
             models={models}
             state={state}
             sink={sink}
             soundAlerts={log.settings.soundAlerts}
             onSoundAlertsChange={(soundAlerts) => logControls.changeSettings({ soundAlerts })}
-            onUsePhotos={() => setScreen('photo')}
+            onUsePhotos={() => go('photo')}
           />
         )}
-        {screen === 'photo' && <PhotoScreen models={models} state={state} />}
+        {screen === 'photo' && models && state && <PhotoScreen models={models} state={state} />}
         {screen === 'history' && (
           <HistoryScreen
             db={log.db}
             unavailableReason={log.unavailable ?? undefined}
-            onOpenSettings={() => setScreen('settings')}
+            onOpenSettings={() => go('settings')}
           />
         )}
         {screen === 'settings' && <SettingsScreen db={log.db} unavailableReason={log.unavailable ?? undefined} />}
@@ -159,7 +166,7 @@ export function App() {
           </select>
         </label>
         <span class="muted">
-          {state.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this
+          {state?.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this
           device
         </span>
       </footer>

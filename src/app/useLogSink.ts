@@ -9,7 +9,7 @@ import type { ModelsState } from '../pipeline/models';
 import type { LogState } from './useLog';
 import { syncController } from '../sync/controller';
 
-export function useLogSink(log: LogState, models: ModelsState, onNotice: (text: string) => void): EventSink {
+export function useLogSink(log: LogState, models: ModelsState | null, onNotice: (text: string) => void): EventSink {
   const latest = useRef({ log, models, onNotice });
   latest.current = { log, models, onNotice };
   return useMemo<EventSink>(
@@ -23,8 +23,8 @@ export function useLogSink(log: LogState, models: ModelsState, onNotice: (text: 
         if (!db) return;
         void logTrackEvents(db, events, {
           camera,
-          modelId: state.modelId ?? 'unknown',
-          modelVersion: state.modelVersion ?? '',
+          modelId: state?.modelId ?? 'unknown',
+          modelVersion: state?.modelVersion ?? '',
           labelledBy: (id) => labelledBy.get(id) ?? null,
           timeOrigin: performance.timeOrigin,
           thumbnailFor: async (id) => {

@@ -175,7 +175,7 @@ const exportFile = (events, extra = {}) =>
 async function importLog(name, text, { expectTotal = null, into = page } = {}) {
   const page = into;
   // A fresh history screen: no message from the previous import.
-  await page.getByTestId('nav-photo').click();
+  await page.getByTestId('nav-settings').click();
   await page.getByTestId('nav-history').click();
   await page.getByTestId('history').waitFor();
   const message = page.getByTestId('history-message');
@@ -295,7 +295,7 @@ test('JSON export v2 round trip: a fresh profile gets the same events, uids and 
   assert.equal(source.length, 5);
   const sourceDevice = await deviceIdOf(page);
 
-  await page.getByTestId('nav-photo').click();
+  await page.getByTestId('nav-settings').click();
   await page.getByTestId('nav-history').click();
   await page.getByTestId('history').waitFor();
   // The export covers what the history shows: with other entrances in the log, "this device" at first.
@@ -313,12 +313,11 @@ test('JSON export v2 round trip: a fresh profile gets the same events, uids and 
     source.map((e) => [e.uid, e.entrance]).sort(),
   );
 
-  // A fresh profile: its own storage, its own device id. The models are not needed for the history.
+  // A fresh profile: its own storage, its own device id, opened on History (#history loads no models).
   const context = await browser.newContext({ serviceWorkers: 'block' });
-  await context.route(/\.(onnx|tflite|wasm)(\?|$)/, (route) => route.abort());
   const fresh = await context.newPage();
   const freshProblems = watchPage(fresh);
-  await fresh.goto(server.url);
+  await fresh.goto(`${server.url}#history`);
   const first = await importLog('export-v2.json', text, { into: fresh });
   assert.equal(first.message, 'Imported 5 events.');
   const copied = await eventsIn(fresh);

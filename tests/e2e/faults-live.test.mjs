@@ -215,8 +215,7 @@ test('faults: tab crash in the middle of logging → every event already final i
   void cdp.send('Page.crash').catch(() => undefined);
   await crashed;
   const again = await context.newPage();
-  await again.goto(server.url);
-  await again.getByTestId('nav-history').click();
+  await again.goto(`${server.url}#history`);
   await again.getByTestId('history-list').waitFor();
   const kept = await readLogged(again);
   for (const e of logged)

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { showAllEntrances, waitForModels, withBuildAndBrowser } from './harness.mjs';
+import { showAllEntrances, withBuildAndBrowser } from './harness.mjs';
 import { labelValueProblems, layoutProblems } from './layoutCheck.mjs';
 
 const SHOTS = 'test-results/history-layout';
@@ -33,9 +33,8 @@ async function openHistory(width) {
     hasTouch: phone,
   });
   const page = await context.newPage();
-  await page.goto(env.server.url);
-  await waitForModels(page);
-  await page.getByTestId('nav-history').click();
+  // Straight to History (the app's #history address): it loads no models.
+  await page.goto(`${env.server.url}#history`);
   await page.getByTestId('history-empty').waitFor();
   const seeded = await page.evaluate(async () => {
     const now = Date.now();
@@ -95,7 +94,7 @@ async function openHistory(width) {
     db.close();
     return times;
   });
-  await page.getByTestId('nav-live').click();
+  await page.getByTestId('nav-settings').click();
   await page.getByTestId('nav-history').click();
   await waitForTotal(page, seeded.length);
   // The counts and the table load separately: wait for a full first page too.

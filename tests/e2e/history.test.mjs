@@ -11,10 +11,9 @@ const env = withBuildAndBrowser();
 
 test('history: 100 000 events load, filter and page (timings printed)', { timeout: 600_000 }, async () => {
   const page = await env.browser.newPage();
-  await page.goto(env.server.url);
-  await waitForModels(page);
-  // Let the app open (and migrate) the log first, then add events in its schema.
-  await page.getByTestId('nav-history').click();
+  // Straight to History (#history loads no models). Let the app open (and migrate) the log first, then add
+  // events in its schema.
+  await page.goto(`${env.server.url}#history`);
   await page.getByTestId('history-empty').waitFor();
   const now = Date.now();
   const expected = await page.evaluate(
@@ -75,7 +74,7 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
   await timed(
     `open history with ${N} events (first page, counts, chart)`,
     async () => {
-      await page.getByTestId('nav-live').click();
+      await page.getByTestId('nav-settings').click();
       await page.getByTestId('nav-history').click();
     },
     (n) => document.querySelector('[data-testid="history-count-total"]')?.textContent === String(n),
@@ -144,8 +143,7 @@ test('retention runs again while the app stays open: events past it leave the hi
     window.setInterval = (handler, ms, ...rest) => setIntervalOf(handler, ms === 3_600_000 ? 1_000 : ms, ...rest);
   });
   const page = await context.newPage();
-  await page.goto(env.server.url);
-  await page.getByTestId('nav-history').click();
+  await page.goto(`${env.server.url}#history`);
   await page.getByTestId('history-empty').waitFor();
   // After the pass at start: 3 events of today and 5 from 40 days ago (the default retention is 30 days).
   await page.evaluate(async () => {
@@ -172,8 +170,44 @@ test('retention runs again while the app stays open: events past it leave the hi
   const deadline = Date.now() + 60_000;
   while ((await count()) !== 3 && Date.now() < deadline) await page.waitForTimeout(250);
   assert.equal(await count(), 3);
-  await page.getByTestId('nav-live').click();
+  await page.getByTestId('nav-settings').click();
   await page.getByTestId('nav-history').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="history-count-total"]')?.textContent === '3');
+  await context.close();
+});
+
+test('#history opens the history without loading a model; Back and reload keep the screen; Live loads them', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(`${env.server.url}#history`);
+  await page.getByTestId('history-empty').waitFor();
+  assert.equal(await page.locator('[data-testid="nav-history"][aria-current="page"]').count(), 1);
+  // Give a late start time to show itself, then: no model, wasm or onnxruntime file, no classifier worker.
+  await page.waitForTimeout(1000);
+  const modelFiles = (list) => list.filter((p) => /\.(onnx|tflite|wasm)$|\/ort\/|mediapipe/.test(p));
+  assert.deepEqual(modelFiles(fetched), []);
+  assert.equal(page.workers().length, 0);
+  assert.equal(await page.getByTestId('model-progress').count(), 0);
+
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-retention').waitFor();
+  assert.match(page.url(), /#settings$/);
+  await page.goBack();
+  await page.getByTestId('history').waitFor();
+  await page.reload();
+  await page.getByTestId('history').waitFor();
+  assert.equal(await page.locator('[data-testid="nav-history"][aria-current="page"]').count(), 1);
+
+  await page.getByTestId('nav-live').click();
+  assert.doesNotMatch(page.url(), /#/);
+  await waitForModels(page);
+  assert.ok(
+    modelFiles(fetched).some((p) => p.endsWith('.onnx')),
+    'Live loaded the classifier',
+  );
+  await page.goBack();
+  await page.getByTestId('history').waitFor();
   await context.close();
 });

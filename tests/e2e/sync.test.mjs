@@ -63,13 +63,12 @@ async function toHistory(page) {
 /** A new entrance: its own browser context (own IndexedDB), on the history screen. */
 async function openEntrance(name) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
-  // The models are not needed here; not loading them leaves the 2 CPU cores to the sync.
-  await context.route(/\.(onnx|tflite|wasm)(\?|$)/, (route) => route.abort());
   const page = await context.newPage();
   const problems = watchPage(page);
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(web.url);
+  // Straight to Settings (#settings): the models, which sync does not need, are not loaded.
+  await page.goto(`${web.url}#settings`);
   await toSettings(page);
   entrances[name] = { context, page, problems, requests };
   return entrances[name];

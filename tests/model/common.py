@@ -13,6 +13,11 @@ MODELS = os.path.join(REPO, "models")
 SHARED = os.path.join(REPO, "..", "shared")
 sys.path.insert(0, TRAINING)
 
+# One torch thread: the tests train and run tiny batches (8-12 crops at 32 px), where a second OpenMP thread
+# only adds barrier waits, and on a busy machine each wait can last a scheduler slice. Measured 2026-11-30,
+# load ~3.5: the three training tests 94 s with 2 threads, 10 s with 1 (PyTorch 2.x, Debian 12).
+TORCH_THREADS = 1
+
 
 def run_onnx(model_path, tensor_prefix, probs_path):
     """Probabilities from onnxruntime-node via training/evaluate_onnx.mjs."""

@@ -28,11 +28,12 @@ from data import list_crops, load_crops, save_tensors, to_tensor
 from model import CLASSES
 
 PROB_TOL = 0.02
-# Real val: every 4th crop of each class for the VGG16 in CI (131 of 525). Measured worst |int8 - fp32|
+# Real val: every 8th crop of each class for the VGG16 in CI (67 of 525; 2026-11-30: agreement 1.0000, max
+# |int8 - fp32| 0.048 on them). Measured worst |int8 - fp32|
 # on all 525 (training/reports/summary.json): VGG16 2.0.0 0.109 (99th percentile 0.074; its temperature
 # 0.69 sharpens the softmax, so weight rounding moves probabilities more than v1's 0.030), fast tier
 # 0.041. 0.15 for any crop: a file quantized from other weights, or much coarser, fails.
-VGG_EVERY = 4
+VGG_EVERY = 8
 VAL_PROB_TOL = 0.15
 BUDGET = 24 * 1000 * 1000
 GOLDEN = os.path.join(REPO, "tests", "fixtures", "golden")
@@ -121,7 +122,7 @@ class DeployedModelsTest(unittest.TestCase):
     def test_int8_and_fp32_agree_on_real_val(self):
         """Labels agree on >= 99 % and probabilities within VAL_PROB_TOL, int8 (onnxruntime-node) vs the
         fp32 model's committed outputs. The fast tier runs on all 525 crops (seconds); the VGG16 on every
-        VGG_EVERY-th crop of each class (~25 s instead of ~90 s on 2 idle cores) unless MASKGATE_FULL_VAL=1.
+        VGG_EVERY-th crop of each class (~12 s instead of ~90 s on 2 idle cores) unless MASKGATE_FULL_VAL=1.
         training/reports/REPORT.md has the full-set agreement of both."""
         full = os.environ.get("MASKGATE_FULL_VAL") == "1"
         root = os.path.join(SHARED, "data", "facemask-real", "val")

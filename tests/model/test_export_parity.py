@@ -7,7 +7,7 @@ import numpy as np
 import onnx
 import torch
 
-from common import FIXTURES, run_onnx
+from common import FIXTURES, TORCH_THREADS, run_onnx
 
 import export
 from data import load_crops, save_tensors
@@ -37,7 +37,7 @@ def bn_model_with_stats(x):
 class ExportParityTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        torch.set_num_threads(2)
+        torch.set_num_threads(TORCH_THREADS)
         cls.tmp = tempfile.TemporaryDirectory()
         cls.x, cls.labels, cls.names = load_crops(FIXTURES, SIZE)
         cls.model = bn_model_with_stats(cls.x)

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-import common  # noqa: F401  (puts training/ on sys.path)
+from common import TORCH_THREADS  # (importing common also puts training/ on sys.path)
 import train
 from augment import augment, box_jitter
 from calibration import expected_calibration_error, fit_temperature
@@ -58,7 +58,7 @@ def make_root(base, name, counts, sources=None, seed=0):
 class MultiSourceTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        torch.set_num_threads(2)
+        torch.set_num_threads(TORCH_THREADS)
         cls.tmp = tempfile.TemporaryDirectory()
         cls.a = make_root(cls.tmp.name, "rootA", {"correct": (16, 4), "incorrect": (8, 4), "none": (4, 4)},
                           sources=["web", "synthetic"])

@@ -8,7 +8,7 @@ import unittest
 import numpy as np
 import torch
 
-from common import FIXTURES
+from common import FIXTURES, TORCH_THREADS
 
 import train
 from model import MaskNet, load_model
@@ -25,7 +25,7 @@ def smoke_data(tmp):
 
 class TrainSmokeTest(unittest.TestCase):
     def setUp(self):
-        torch.set_num_threads(2)
+        torch.set_num_threads(TORCH_THREADS)
         self.tmp = tempfile.TemporaryDirectory()
         self.data = smoke_data(self.tmp.name)
 
