@@ -34,6 +34,7 @@ vi.mock('./modelLoader', () => ({
 }));
 vi.mock('./session', () => ({
   configureWasm: () => 2,
+  startWasmRuntime: async () => null,
   webGpuUnavailableReason: async () => null,
   createSession: async () => fakeSession('webgpu', null),
   createWasmSession: async (_model: Uint8Array, _threads: number, reason: string) => fakeSession('wasm', reason),

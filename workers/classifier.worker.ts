@@ -17,6 +17,7 @@ import {
   createSession,
   createWasmSession,
   inputTensor,
+  startWasmRuntime,
   webGpuUnavailableReason,
   type BackendSession,
 } from './session';
@@ -39,6 +40,9 @@ interface Loaded {
   session: BackendSession;
 }
 
+// onnxruntime's wasm, started by init beside the first model's download (startWasmRuntime).
+let runtime: Promise<unknown> = Promise.resolve(null);
+
 /** Downloads (sha256-checked) one tier's model and makes its session. */
 async function load(req: InitRequest, tier: ModelTier, preferWebGpu: boolean, threads: number): Promise<Loaded> {
   const urls = req.models[tier];
@@ -48,6 +52,8 @@ async function load(req: InitRequest, tier: ModelTier, preferWebGpu: boolean, th
     post({ type: 'progress', stage: 'download', file, loaded, total }),
   );
   post({ type: 'progress', stage: 'compile', file, loaded: 0, total: null });
+  const runtimeFailure = await runtime;
+  if (runtimeFailure) throw runtimeFailure;
   return { tier, sidecar, bytes, session: await createSession(bytes, preferWebGpu, threads) };
 }
 
@@ -97,6 +103,7 @@ async function init(req: InitRequest): Promise<void> {
     // Without WebGPU the plain WASM build: half the size of the JSEP one, half the compile (src/servedFiles.ts).
     // A WebGPU device keeps the JSEP build, whose WASM provider takes over if the GPU is lost.
     const threads = configureWasm(req.wasmPaths[noGpu === null ? 'webgpu' : 'wasm'], req.numThreads);
+    runtime = startWasmRuntime();
     const plan = planModel(req.choice, noGpu);
     const { loaded, reason } =
       plan.kind === 'probe-accurate'
