@@ -77,6 +77,16 @@ async function timeRuns(l: Loaded): Promise<{ first: number; runs: number[] }> {
   return { first, runs };
 }
 
+/**
+ * One run on a blank face before the worker says it is ready: the first run of a session compiles the wasm
+ * functions of its kernels on first call (V8 compiles wasm lazily) or, on WebGPU, its shaders. Paid here, while
+ * the page is still loading the face detector, rather than by the first face in view.
+ */
+async function warmUp(l: Loaded): Promise<void> {
+  const size = l.sidecar.input.shape[2];
+  await l.session.session.run({ [l.sidecar.input.name]: inputTensor(new Float32Array(3 * size * size), 1, size) });
+}
+
 /** Auto mode with a WebGPU adapter: keeps the accurate model if WebGPU runs it fast enough. */
 async function probeAccurate(req: InitRequest, threads: number): Promise<{ loaded: Loaded; reason: string }> {
   let why: string;
@@ -109,6 +119,7 @@ async function init(req: InitRequest): Promise<void> {
       plan.kind === 'probe-accurate'
         ? await probeAccurate(req, threads)
         : { loaded: await load(req, plan.tier, req.preferWebGpu, threads), reason: plan.reason };
+    await warmUp(loaded);
     sidecar = loaded.sidecar;
     modelBytes = loaded.bytes;
     current = loaded.session;
