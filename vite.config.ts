@@ -74,6 +74,11 @@ export default defineConfig({
         orientation: 'any',
         background_color: '#111418',
         theme_color: '#111418',
+        // Long-press the home-screen icon: straight to a screen (src/app/route.ts addresses).
+        shortcuts: [
+          { name: 'History', url: './#history', icons: [{ src: 'icons/icon-192.png', sizes: '192x192' }] },
+          { name: 'Photos', url: './#photo', icons: [{ src: 'icons/icon-192.png', sizes: '192x192' }] },
+        ],
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },

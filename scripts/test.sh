@@ -46,7 +46,7 @@ fi
 
 # --ignore-scripts: onnxruntime-node's install script downloads GPU binaries we neither need nor can reach.
 phase "npm ci"
-npm ci --ignore-scripts --no-audit --no-fund
+npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 
 phase "types"
 npm run typecheck

@@ -181,9 +181,15 @@ test('#history opens the history without loading a model; Back and reload keep t
   const page = await context.newPage();
   const fetched = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  await page.goto(`${env.server.url}#history`);
+  // The installed app's shortcuts (manifest) name these addresses: each one a screen of the nav.
+  const manifestUrl = new URL('manifest.webmanifest', env.server.url);
+  const { shortcuts } = await (await fetch(manifestUrl)).json();
+  const shortcutHashes = shortcuts.map((s) => new URL(s.url, manifestUrl).hash);
+  assert.deepEqual(shortcutHashes, ['#history', '#photo']);
+  await page.goto(new URL(shortcuts[0].url, manifestUrl).href);
   await page.getByTestId('history-empty').waitFor();
   assert.equal(await page.locator('[data-testid="nav-history"][aria-current="page"]').count(), 1);
+  for (const hash of shortcutHashes) assert.equal(await page.getByTestId(`nav-${hash.slice(1)}`).count(), 1);
   // Give a late start time to show itself, then: no model, wasm or onnxruntime file, no classifier worker.
   await page.waitForTimeout(1000);
   const modelFiles = (list) => list.filter((p) => /\.(onnx|tflite|wasm)$|\/ort\/|mediapipe/.test(p));
