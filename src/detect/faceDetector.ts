@@ -50,6 +50,8 @@ export interface FaceFinder {
   refreshVideoTiles(video: HTMLVideoElement, timestampMs: number, count?: number): void;
   /** How many rotating tiles a video frame gets. */
   readonly videoTilesPerFrame: number;
+  /** A copy of the video frame that the latest video detection looked at (null before any), for crops that match its boxes. */
+  readonly lastVideoFrame: HTMLCanvasElement | null;
   close(): void;
 }
 
@@ -421,6 +423,10 @@ export class TiledFaceFinder implements FaceFinder {
 
   get videoTilesPerFrame(): number {
     return this.tuning.videoTilesPerFrame;
+  }
+
+  get lastVideoFrame(): HTMLCanvasElement | null {
+    return this.frameCopy?.canvas ?? null;
   }
 
   refreshVideoTiles(video: HTMLVideoElement, timestampMs: number, count = this.tuning.videoTilesPerFrame): void {

@@ -218,8 +218,10 @@ export class LiveLoop {
     const cap = batchCap(this.msPerFace, BATCH_BUDGET_MS, MAX_BATCH);
     const due = this.tracker.dueForClassification(now, RECLASSIFY_MS, cap);
     if (due.length === 0) return;
+    // From the frame the boxes were found in (the detector's copy): drawing from the <video> would convert a
+    // whole frame again, and one that may already be newer than the boxes.
     const rgba = cropFaces(
-      this.video,
+      this.setup.finder.lastVideoFrame ?? this.video,
       width,
       height,
       due.map((t) => t.box),
