@@ -28,6 +28,8 @@ export function App() {
 
   useEffect(() => {
     if (!models && needsModels(screen)) setModels(new Models(prefs));
+    // Settings may have changed on the Settings screen, whether the user left it by the nav or by Back.
+    logControls.reloadSettings();
   }, [screen]);
   useEffect(() => models?.subscribe(setState), [models]);
   // The service worker is registered once the page has fetched its models and wasm: its precache then finds
@@ -77,10 +79,7 @@ export function App() {
               class={screen === s.id ? 'tab active' : 'tab'}
               aria-current={screen === s.id ? 'page' : undefined}
               data-testid={`nav-${s.id}`}
-              onClick={() => {
-                logControls.reloadSettings();
-                go(s.id);
-              }}
+              onClick={() => go(s.id)}
             >
               {s.title}
             </button>
