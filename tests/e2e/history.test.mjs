@@ -16,6 +16,7 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
   await page.goto(`${env.server.url}#history`);
   await page.getByTestId('history-empty').waitFor();
   const now = Date.now();
+  const seedStart = Date.now();
   const expected = await page.evaluate(
     async ({ n, now }) => {
       const db = await new Promise((resolve, reject) => {
@@ -59,6 +60,7 @@ test('history: 100 000 events load, filter and page (timings printed)', { timeou
     { n: N, now },
   );
 
+  console.log(`seeding ${N} events: ${Date.now() - seedStart} ms`);
   const timed = async (what, action, ready, arg = null) => {
     const t0 = Date.now();
     await action();
