@@ -43,15 +43,35 @@ interface Loaded {
 // onnxruntime's wasm, started by init beside the first model's download (startWasmRuntime).
 let runtime: Promise<unknown> = Promise.resolve(null);
 
+// Each tier's files, downloaded at most once per worker (download).
+const downloads = new Map<ModelTier, Promise<{ sidecar: ModelSidecar; bytes: Uint8Array }>>();
+
+/** One tier's sidecar and its sha256-checked model, fetched side by side (the sidecar only names the hash). */
+function download(req: InitRequest, tier: ModelTier): Promise<{ sidecar: ModelSidecar; bytes: Uint8Array }> {
+  let d = downloads.get(tier);
+  if (!d) {
+    const urls = req.models[tier];
+    const meta = loadSidecar(urls.sidecarUrl);
+    const sha256 = meta.then((m) => m.sha256);
+    const file = urls.modelUrl.split(/[?#]/)[0]!.split('/').pop()!;
+    const bytes = loadModelBytes(urls.modelUrl, sha256, (loaded, total) =>
+      post({ type: 'progress', stage: 'download', file, loaded, total }),
+    );
+    // A bad sidecar is the error to report, not the model's wait for its hash. The others are settled here
+    // so that a failure nobody awaits (a download that failed first, a tier not used) is never "unhandled".
+    d = meta.then(async (m) => ({ sidecar: m, bytes: await bytes }));
+    for (const p of [sha256, bytes, d]) p.catch(() => undefined);
+    downloads.set(tier, d);
+  }
+  return d;
+}
+
 /** Downloads (sha256-checked) one tier's model and makes its session. */
 async function load(req: InitRequest, tier: ModelTier, preferWebGpu: boolean, threads: number): Promise<Loaded> {
-  const urls = req.models[tier];
-  sidecar = await loadSidecar(urls.sidecarUrl);
-  const file = sidecar.file;
-  const bytes = await loadModelBytes(urls.modelUrl, sidecar.sha256, (loaded, total) =>
-    post({ type: 'progress', stage: 'download', file, loaded, total }),
-  );
-  post({ type: 'progress', stage: 'compile', file, loaded: 0, total: null });
+  const files = await download(req, tier);
+  sidecar = files.sidecar;
+  const bytes = files.bytes;
+  post({ type: 'progress', stage: 'compile', file: sidecar.file, loaded: 0, total: null });
   const runtimeFailure = await runtime;
   if (runtimeFailure) throw runtimeFailure;
   return { tier, sidecar, bytes, session: await createSession(bytes, preferWebGpu, threads) };
@@ -109,6 +129,9 @@ async function probeAccurate(req: InitRequest, threads: number): Promise<{ loade
 
 async function init(req: InitRequest): Promise<void> {
   try {
+    // The fast tier is what auto loads without WebGPU (most devices): its download starts while the adapter
+    // answers (0.03–0.2 s here). Were the VGG16 picked instead, the file is one the precache fetches anyway.
+    if (req.choice !== 'accurate') void download(req, 'fast');
     const noGpu = req.preferWebGpu ? await webGpuUnavailableReason() : 'WebGPU turned off in settings';
     // Without WebGPU the plain WASM build: half the size of the JSEP one, half the compile (src/servedFiles.ts).
     // A WebGPU device keeps the JSEP build, whose WASM provider takes over if the GPU is lost.

@@ -36,6 +36,16 @@ describe('loadModelBytes', () => {
     expect(progress.at(-1)).toBe(model.length);
   });
 
+  it('takes the expected sha256 as a promise (the sidecar fetched beside the model) and still refuses a mismatch', async () => {
+    const bytes = await loadModelBytes(`${base}/model.onnx`, Promise.resolve(sha), () => {});
+    expect(bytes).toEqual(model);
+    const e = await loadModelBytes(`${base}/model.onnx`, Promise.resolve('0'.repeat(64)), () => {}).catch(
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(ModelLoadError);
+    expect((e as ModelLoadError).message).toMatch(/does not match 000000000000/);
+  });
+
   it('names a missing file without its version query', async () => {
     const e = await loadModelBytes(`${base}/missing.onnx?v=0123456789ab`, sha, () => {}).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ModelLoadError);

@@ -38,9 +38,13 @@ export async function loadSidecar(url: string): Promise<ModelSidecar> {
   return json as ModelSidecar;
 }
 
+/**
+ * Downloads the model and checks it against `expectedSha256`, which may still be on its way (the sidecar is
+ * fetched beside the model, not before it).
+ */
 export async function loadModelBytes(
   url: string,
-  expectedSha256: string,
+  expectedSha256: string | Promise<string>,
   onProgress: (loaded: number, total: number | null) => void,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const name = fileName(url);
@@ -76,11 +80,11 @@ export async function loadModelBytes(
     bytes.set(c, offset);
     offset += c.byteLength;
   }
-  const actual = await sha256Hex(bytes);
-  if (actual !== expectedSha256) {
+  const [actual, expected] = await Promise.all([sha256Hex(bytes), expectedSha256]);
+  if (actual !== expected) {
     throw new ModelLoadError(
       name,
-      `${name} is damaged or not the expected model: sha256 ${actual.slice(0, 12)}… does not match ${expectedSha256.slice(0, 12)}… (${loaded} bytes).`,
+      `${name} is damaged or not the expected model: sha256 ${actual.slice(0, 12)}… does not match ${expected.slice(0, 12)}… (${loaded} bytes).`,
     );
   }
   return bytes;
