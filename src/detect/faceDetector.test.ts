@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tileRegions, weightedNms, weightedNmsWithSupport } from './faceDetector';
+import { tileRegions, weightedNms, weightedNmsWithSupport, zoomOutRegions } from './faceDetector';
 
 describe('tileRegions', () => {
   it('level 1 is the whole frame', () => {
@@ -12,6 +12,17 @@ describe('tileRegions', () => {
     for (const t of tiles) expect(t.w).toBe(300);
     expect(Math.max(...tiles.map((t) => t.x + t.w))).toBe(640);
     expect(Math.max(...tiles.map((t) => t.y + t.h))).toBe(480);
+  });
+});
+
+describe('zoomOutRegions', () => {
+  it('centres a square of zoom x the longer side on the frame', () => {
+    expect(zoomOutRegions(1280, 720, [2], 4, 0.25)).toEqual([
+      { x: -640, y: -920, w: 2560, h: 2560, level: 4, whole: false, minSide: 320 },
+    ]);
+  });
+  it('none when no zoom is asked', () => {
+    expect(zoomOutRegions(640, 480, [], 0, 0.25)).toEqual([]);
   });
 });
 

@@ -58,6 +58,17 @@ export interface DetectorTuning {
   imagePyramid: ScalePlanParams | null;
   /** Video: pyramid whose whole frame runs every frame and whose tiles rotate; null = `videoLevels`. */
   videoPyramid: ScalePlanParams | null;
+  /**
+   * Photos: extra zoomed-out regions, each a square of this many times the photo's longer side centred on the
+   * photo (the rest black), so that a face filling the frame, or cut by its edge, reaches the model at a ratio it
+   * handles. Empty = none.
+   */
+  imageZoomOut: number[];
+  /**
+   * Boxes from the zoomed-out regions whose longer side is below this fraction of the photo's longer side are
+   * dropped: smaller faces are the pyramid's, and in a zoomed-out region they are too small to be more than noise.
+   */
+  zoomOutMinFill: number;
   /** Fixed tile levels for photos (when imagePyramid is null): 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
   imageLevels: number[];
   /** Fixed tile levels for video (when videoPyramid is null); level 1 runs every frame, the other tiles rotate. */
@@ -106,6 +117,8 @@ export const DEFAULT_TUNING: DetectorTuning = {
   // Live: whole frame every frame + 4 pyramid tiles in rotation (640x480: 24 tiles, all refreshed every 6 frames).
   videoPyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 40 },
   dropEdgeBoxes: true,
+  imageZoomOut: [],
+  zoomOutMinFill: 0,
   singleMinScore: 0.6,
   prefilter: false,
   smoothing: 'low',
@@ -164,6 +177,34 @@ const MODELS: Record<DetectorModel, () => ModelSpec> = {
 };
 
 type Region = Box;
+
+/** A photo region; boxes from it whose longer side is below `minSide` (px) are dropped. */
+export interface ImageRegion extends PlannedRegion {
+  minSide?: number;
+}
+
+/**
+ * Squares of `zoom` x the frame's longer side centred on the frame (they reach outside it: drawn black), keeping
+ * only boxes of at least `minFill` x that side.
+ */
+export function zoomOutRegions(
+  width: number,
+  height: number,
+  zooms: number[],
+  level: number,
+  minFill: number,
+): ImageRegion[] {
+  const long = Math.max(width, height);
+  return zooms.map((z, i) => ({
+    x: (width - z * long) / 2,
+    y: (height - z * long) / 2,
+    w: z * long,
+    h: z * long,
+    level: level + i,
+    whole: false,
+    minSide: minFill * long,
+  }));
+}
 
 /** MediaPipe's WEIGHTED NMS: each cluster becomes the score-weighted mean box with the top score. */
 export function weightedNms(boxes: ScoredBox[], iouThreshold: number): ScoredBox[] {
@@ -341,12 +382,15 @@ export class TiledFaceFinder implements FaceFinder {
   }
 
   /** The regions a photo of this size is scanned with. */
-  imageRegions(width: number, height: number): PlannedRegion[] {
-    const { imagePyramid, imageLevels, overlap } = this.tuning;
-    if (imagePyramid) return scalePlan(width, height, imagePyramid);
-    return imageLevels.flatMap((l) =>
-      tileRegions(width, height, l, overlap).map((r) => ({ ...r, level: -l, whole: l <= 1 })),
-    );
+  imageRegions(width: number, height: number): ImageRegion[] {
+    const { imagePyramid, imageLevels, overlap, imageZoomOut, zoomOutMinFill } = this.tuning;
+    const plan = imagePyramid
+      ? scalePlan(width, height, imagePyramid)
+      : imageLevels.flatMap((l) =>
+          tileRegions(width, height, l, overlap).map((r) => ({ ...r, level: -l, whole: l <= 1 })),
+        );
+    const top = Math.max(...plan.map((r) => r.level));
+    return [...plan, ...zoomOutRegions(width, height, imageZoomOut, top + 1, zoomOutMinFill)];
   }
 
   /** Photo detections of this model over its plan, before the final merge. */
@@ -356,7 +400,11 @@ export class TiledFaceFinder implements FaceFinder {
     // A photo draws its own halvings over the shared canvases.
     this.framePyramid = null;
     const levels = this.pyramid(src, frame.width, frame.height);
-    return this.tagged(regions.flatMap((r) => this.runRegion(levels, r, frame)));
+    return this.tagged(
+      regions.flatMap((r) =>
+        this.runRegion(levels, r, frame).filter((b) => !r.minSide || Math.max(b.w, b.h) >= r.minSide),
+      ),
+    );
   }
 
   private tagged(boxes: ScoredBox[]): RawBox[] {

@@ -2,7 +2,7 @@
 /**
  * Evaluates face detection strategies in headless Chromium on annotated photos.
  *
- *   node tests/detect-eval/run.mjs [--set detect|scenes|scenes-real|DIR] [--every N] [--port 5301] [--only a,b] [--write]
+ *   node tests/detect-eval/run.mjs [--set detect|detect-zoom|scenes|scenes-real|DIR] [--every N] [--port 5301] [--only a,b] [--write]
  *
  * A face is found when a detection matches it one-to-one at IoU >= 0.4 (greedy by IoU, as photo mode's
  * tests/e2e/sceneEval.mjs). Recall counts annotated faces whose shorter side is >= 40 px, also per class and per
@@ -15,7 +15,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { matchFaces } from '../e2e/sceneEval.mjs';
+import { iou, matchFaces } from '../e2e/sceneEval.mjs';
 import { loadSet, withEvalPage } from './harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     write: { type: 'boolean', default: false },
     dump: { type: 'string' },
     source: { type: 'string' },
+    diag: { type: 'boolean', default: false },
   },
 });
 const MIN_FACE = 40;
@@ -155,6 +156,46 @@ export const STRATEGIES = [
     companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1] } },
   },
   { name: 'both-short+full-pyr', model: 'short', mode: 'image', tuning: {}, companion: { model: 'full' } },
+  // Large faces (detect-zoom): zoomed-out regions (the photo centred in a black square of z x its longer side).
+  { name: 'diag-short-s0.3-single0', model: 'short', minScore: 0.3, mode: 'image', tuning: { singleMinScore: 0 } },
+  ...[1.5, 2, 3].map((z) => ({
+    name: `both-zoom${z}`,
+    model: 'short',
+    mode: 'image',
+    tuning: { imageZoomOut: [z] },
+    companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1] } },
+  })),
+  {
+    name: 'both-zoom2-fullzoom2',
+    model: 'short',
+    mode: 'image',
+    tuning: { imageZoomOut: [2] },
+    companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [2] } },
+  },
+  ...[
+    ['both-zoom2-fullzoom2-s0.4', 0.4, [2], [2]],
+    ['both-zoom1.5+2.5-fullzoom2', undefined, [1.5, 2.5], [2]],
+    ['both-zoom2-fullzoom1.5+2.5', undefined, [2], [1.5, 2.5]],
+    ['both-zoom2-fullzoom2-fill0.25', undefined, [2], [2], 0.25],
+    ['both-zoom2-fullzoom1.5+2.5-fill0.25', undefined, [2], [1.5, 2.5], 0.25],
+  ].map(([name, minScore, zoom, fullZoom, zoomOutMinFill = 0]) => ({
+    name,
+    model: 'short',
+    ...(minScore ? { minScore } : {}),
+    mode: 'image',
+    tuning: { imageZoomOut: zoom, zoomOutMinFill },
+    companion: {
+      model: 'full',
+      tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: fullZoom, zoomOutMinFill },
+    },
+  })),
+  {
+    name: 'both-fullzoom1.5',
+    model: 'short',
+    mode: 'image',
+    tuning: {},
+    companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [1.5] } },
+  },
   { name: 'short-default-prefilter', model: 'short', mode: 'image', tuning: { prefilter: true } },
   // Photos enlarged 2x (about the size of real camera photos): downscaling in one bilinear step aliases.
   { name: 'x2-short-default', model: 'short', mode: 'image', upscale: 2, tuning: {} },
@@ -254,6 +295,23 @@ function score(images, results) {
     objects.forEach((o, i) => {
       const side = Math.min(o.bbox[2], o.bbox[3]);
       if (side < MIN_FACE) return;
+      if (values.diag && !matched[i]) {
+        // Why a face was missed: the detection overlapping it most, its IoU, score and size against the face.
+        const best = faces.reduce(
+          (a, f, j) => {
+            const v = iou(o.bbox, f.box);
+            return v > a.v ? { v, b: r.boxes[j] } : a;
+          },
+          { v: 0, b: null },
+        );
+        const rel = best.b
+          ? ` score ${best.b.score.toFixed(2)}, w ${(best.b.w / o.bbox[2]).toFixed(2)}x h ${(best.b.h / o.bbox[3]).toFixed(2)}x, dx ${((best.b.x + best.b.w / 2 - o.bbox[0] - o.bbox[2] / 2) / o.bbox[2]).toFixed(2)} dy ${((best.b.y + best.b.h / 2 - o.bbox[1] - o.bbox[3] / 2) / o.bbox[3]).toFixed(2)}`
+          : '';
+        const img = byFile.get(r.file);
+        console.log(
+          `  miss ${r.file} ${o.class} ${o.bbox.map(Math.round).join(',')} in ${img.width}x${img.height}: best IoU ${best.v.toFixed(2)}${rel}`,
+        );
+      }
       const cells = [all, (classes[o.class] ??= cell()), buckets[BUCKETS.findIndex(([a, b]) => side >= a && side < b)]];
       for (const c of cells) (c.total++, (c.found += matched[i] ? 1 : 0));
     });
@@ -289,6 +347,7 @@ const rows = await withEvalPage(dir, Number(values.port), async (page) => {
     const results = await page.evaluate((req) => window.detectEval.run(req), {
       ...s,
       files: images.map((im) => im.file),
+      views: images.map((im) => (im.crop ? { src: im.src, crop: im.crop, size: im.size } : null)),
     });
     const m = score(images, results);
     const row = `| ${s.name} | ${frac(m.all)} | ${CLASSES.map((c) => frac(m.classes[c])).join(' | ')} | ${m.buckets.map(frac).join(' | ')} | ${m.unmatchedPerPhoto.toFixed(2)} | ${m.ms.toFixed(0)} / ${m.maxMs.toFixed(0)} |`;
