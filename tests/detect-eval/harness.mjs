@@ -33,9 +33,11 @@ const ASPECTS = [
  * - the crop is then shifted inside the photo, and shrunk to the photo on an axis where it is larger;
  * - the crop is scaled (high-quality smoothing) so that its longer side is 960 or 1280 px (drawn).
  * Annotations: every face of the photo clipped to the crop and scaled; a face less than half inside is dropped.
- * Each view is `{ file: 'photo.jpg#zoom', src, crop: [x, y, w, h], size: [w, h], objects }`.
+ * Each view is `{ file: 'photo.jpg#zoom', src, crop: [x, y, w, h], size: [w, h], sharp, objects }`.
+ * detect-zoom-sharp: the same views scaled up without smoothing (nearest pixel), so that they have the hard
+ * pixel edges of a sharp large photo, which a one-step bilinear downscale to the model input aliases.
  */
-export function zoomViews(images) {
+export function zoomViews(images, { sharp = false } = {}) {
   const views = [];
   for (const im of images) {
     const big = im.objects.filter((o) => Math.min(o.bbox[2], o.bbox[3]) >= 64);
@@ -74,6 +76,7 @@ export function zoomViews(images) {
       source: im.source,
       crop: [cx, cy, cw, ch],
       size,
+      sharp,
       width: size[0],
       height: size[1],
       objects,
@@ -88,14 +91,14 @@ export function zoomViews(images) {
  * (kaggle_andrewmvd, ilc2021).
  */
 export async function loadSet(name, { every = 1, source } = {}) {
-  const zoom = name === 'detect-zoom';
+  const zoom = name === 'detect-zoom' || name === 'detect-zoom-sharp';
   const dir = zoom
     ? resolve(DATA, 'detect')
     : ['detect', 'scenes', 'scenes-real'].includes(name)
       ? resolve(DATA, name)
       : resolve(name);
   const annotations = JSON.parse(await readFile(resolve(dir, 'annotations.json'), 'utf8'));
-  const all = zoom ? zoomViews(annotations.images) : annotations.images;
+  const all = zoom ? zoomViews(annotations.images, { sharp: name === 'detect-zoom-sharp' }) : annotations.images;
   const images = [...all]
     .sort((a, b) => (a.file < b.file ? -1 : 1))
     .filter((im) => !source || im.source === source)

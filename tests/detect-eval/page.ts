@@ -18,7 +18,7 @@ export interface EvalRequest {
   frames?: number;
   files: string[];
   /** Image mode: per file, a crop of another photo scaled to `size` instead (the detect-zoom set of harness.mjs). */
-  views?: ({ src: string; crop: [number, number, number, number]; size: [number, number] } | null)[];
+  views?: ({ src: string; crop: [number, number, number, number]; size: [number, number]; sharp: boolean } | null)[];
 }
 export interface EvalImageResult {
   file: string;
@@ -59,6 +59,7 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
           [src.width, src.height] = view.size;
           const c = src.getContext('2d')!;
           c.imageSmoothingQuality = 'high';
+          c.imageSmoothingEnabled = !view.sharp;
           c.drawImage(img, ...view.crop, 0, 0, ...view.size);
         } else if (u !== 1) {
           src = document.createElement('canvas');
