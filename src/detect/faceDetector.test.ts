@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tileRegions, weightedNms, weightedNmsWithSupport, zoomOutRegions } from './faceDetector';
+import { keepRegionBox, tileRegions, weightedNms, weightedNmsWithSupport, zoomOutRegions } from './faceDetector';
 
 describe('tileRegions', () => {
   it('level 1 is the whole frame', () => {
@@ -23,6 +23,22 @@ describe('zoomOutRegions', () => {
   });
   it('none when no zoom is asked', () => {
     expect(zoomOutRegions(640, 480, [], 0, 0.25)).toEqual([]);
+  });
+});
+
+describe('keepRegionBox', () => {
+  const box = (side: number) => ({ x: 0, y: 0, w: side, h: side * 0.8 });
+  const tile = { x: 100, y: 100, w: 400, h: 400, level: 1, whole: false };
+  it('a zoomed-out region keeps only boxes of at least its minSide', () => {
+    const zoom = { ...tile, minSide: 160 };
+    expect(keepRegionBox(box(150), zoom, 0)).toBe(false);
+    expect(keepRegionBox(box(170), zoom, 0.5)).toBe(true);
+  });
+  it('a tile drops boxes above tileMaxFill of its side; the whole frame keeps all', () => {
+    expect(keepRegionBox(box(210), tile, 0.5)).toBe(false);
+    expect(keepRegionBox(box(190), tile, 0.5)).toBe(true);
+    expect(keepRegionBox(box(390), tile, 0)).toBe(true);
+    expect(keepRegionBox(box(390), { ...tile, whole: true }, 0.5)).toBe(true);
   });
 });
 

@@ -69,6 +69,11 @@ export interface DetectorTuning {
    * dropped: smaller faces are the pyramid's, and in a zoomed-out region they are too small to be more than noise.
    */
   zoomOutMinFill: number;
+  /**
+   * Photos: a tile's boxes larger than this fraction of the tile's side are dropped (0 = keep all): such a face
+   * belongs to a coarser level, and a tile that cuts it can box part of it, which then pulls the merged box off.
+   */
+  tileMaxFill: number;
   /** Fixed tile levels for photos (when imagePyramid is null): 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
   imageLevels: number[];
   /** Fixed tile levels for video (when videoPyramid is null); level 1 runs every frame, the other tiles rotate. */
@@ -119,6 +124,7 @@ export const DEFAULT_TUNING: DetectorTuning = {
   dropEdgeBoxes: true,
   imageZoomOut: [],
   zoomOutMinFill: 0,
+  tileMaxFill: 0,
   singleMinScore: 0.6,
   prefilter: false,
   smoothing: 'low',
@@ -195,6 +201,16 @@ type Region = Box;
 /** A photo region; boxes from it whose longer side is below `minSide` (px) are dropped. */
 export interface ImageRegion extends PlannedRegion {
   minSide?: number;
+}
+
+/**
+ * Whether a photo region's box is kept: zoomed-out regions keep boxes of at least their `minSide`; tiles (not the
+ * whole frame) keep boxes of at most `tileMaxFill` x their side (0: all).
+ */
+export function keepRegionBox(b: Box, r: ImageRegion, tileMaxFill: number): boolean {
+  const side = Math.max(b.w, b.h);
+  if (r.minSide) return side >= r.minSide;
+  return r.whole || !tileMaxFill || side <= tileMaxFill * Math.max(r.w, r.h);
 }
 
 /**
@@ -411,13 +427,12 @@ export class TiledFaceFinder implements FaceFinder {
   rawImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): RawBox[] {
     const frame = sourceSize(src);
     const regions = this.imageRegions(frame.width, frame.height);
+    const { tileMaxFill } = this.tuning;
     // A photo draws its own halvings over the shared canvases.
     this.framePyramid = null;
     const levels = this.pyramid(src, frame.width, frame.height);
     return this.tagged(
-      regions.flatMap((r) =>
-        this.runRegion(levels, r, frame).filter((b) => !r.minSide || Math.max(b.w, b.h) >= r.minSide),
-      ),
+      regions.flatMap((r) => this.runRegion(levels, r, frame).filter((b) => keepRegionBox(b, r, tileMaxFill))),
     );
   }
 

@@ -9,7 +9,7 @@
  * size bucket (shorter side 40-59, 60-99, 100-199, >= 200 px). "unmatched / photo": detections matching no
  * annotated face (of any size). ms: detection time per photo (video rows: per frame). --every N keeps every N-th
  * photo (sorted by name). --only takes whole names or prefixes. --diag prints why each face was missed and the
- * box calibration against the annotations. --write adds the table to RESULTS.md under a heading naming the set. --dump FILE writes,
+ * box calibration against the annotations; --calib only the calibration (aggregates: for held-out sets). --write adds the table to RESULTS.md under a heading naming the set. --dump FILE writes,
  * per strategy and photo, which annotated faces >= 40 px were found (used to pick the CI fixtures).
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     dump: { type: 'string' },
     source: { type: 'string' },
     diag: { type: 'boolean', default: false },
+    calib: { type: 'boolean', default: false },
   },
 });
 const MIN_FACE = 40;
@@ -169,6 +170,8 @@ export const STRATEGIES = [
     ['both-default-high', { smoothing: 'high' }],
     ['both-default-prefilter', { prefilter: true }],
     ['both-nozoom-medium', { smoothing: 'medium' }, { imageZoomOut: [] }],
+    ['both-default-tilefill0.5', { tileMaxFill: 0.5 }],
+    ['both-default-tilefill0.7', { tileMaxFill: 0.7 }],
   ].map(([name, t, z = {}]) => ({
     name,
     model: 'short',
@@ -352,7 +355,7 @@ function score(images, results) {
       const cells = [all, (classes[o.class] ??= cell()), buckets[BUCKETS.findIndex(([a, b]) => side >= a && side < b)]];
       for (const c of cells) (c.total++, (c.found += matched[i] ? 1 : 0));
     });
-    if (values.diag) {
+    if (values.diag || values.calib) {
       // Box calibration: for each face >= 40 px, the detection overlapping it most (IoU >= 0.2): annotation / box
       // width and height, centre offset in annotation heights; per source and size bucket.
       const src = byFile.get(r.file).source ?? '-';
