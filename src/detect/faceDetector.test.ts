@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tileRegions, weightedNms, weightedNmsWithSupport } from './faceDetector';
+import { keepRegionBox, tileRegions, weightedNms, weightedNmsWithSupport, zoomOutRegions } from './faceDetector';
 
 describe('tileRegions', () => {
   it('level 1 is the whole frame', () => {
@@ -12,6 +12,33 @@ describe('tileRegions', () => {
     for (const t of tiles) expect(t.w).toBe(300);
     expect(Math.max(...tiles.map((t) => t.x + t.w))).toBe(640);
     expect(Math.max(...tiles.map((t) => t.y + t.h))).toBe(480);
+  });
+});
+
+describe('zoomOutRegions', () => {
+  it('centres a square of zoom x the longer side on the frame', () => {
+    expect(zoomOutRegions(1280, 720, [2], 4, 0.25)).toEqual([
+      { x: -640, y: -920, w: 2560, h: 2560, level: 4, whole: false, minSide: 320 },
+    ]);
+  });
+  it('none when no zoom is asked', () => {
+    expect(zoomOutRegions(640, 480, [], 0, 0.25)).toEqual([]);
+  });
+});
+
+describe('keepRegionBox', () => {
+  const box = (side: number) => ({ x: 0, y: 0, w: side, h: side * 0.8 });
+  const tile = { x: 100, y: 100, w: 400, h: 400, level: 1, whole: false };
+  it('a zoomed-out region keeps only boxes of at least its minSide', () => {
+    const zoom = { ...tile, minSide: 160 };
+    expect(keepRegionBox(box(150), zoom, 0)).toBe(false);
+    expect(keepRegionBox(box(170), zoom, 0.5)).toBe(true);
+  });
+  it('a tile drops boxes above tileMaxFill of its side; the whole frame keeps all', () => {
+    expect(keepRegionBox(box(210), tile, 0.5)).toBe(false);
+    expect(keepRegionBox(box(190), tile, 0.5)).toBe(true);
+    expect(keepRegionBox(box(390), tile, 0)).toBe(true);
+    expect(keepRegionBox(box(390), { ...tile, whole: true }, 0.5)).toBe(true);
   });
 });
 

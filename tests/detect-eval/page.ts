@@ -17,6 +17,8 @@ export interface EvalRequest {
   /** Video mode: consecutive frames fed per photo (enough for every rotating tile to run once). */
   frames?: number;
   files: string[];
+  /** Image mode: per file, a crop of another photo scaled to `size` instead (the detect-zoom set of harness.mjs). */
+  views?: ({ src: string; crop: [number, number, number, number]; size: [number, number]; sharp: boolean } | null)[];
 }
 export interface EvalImageResult {
   file: string;
@@ -45,13 +47,21 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
   const results: EvalImageResult[] = [];
   try {
     // Warm-up so graph start and XNNPACK setup are not timed.
-    finder.detectImage(await loadImage(req.files[0]!));
-    for (const file of req.files) {
-      const img = await loadImage(file);
+    finder.detectImage(await loadImage(req.views?.[0]?.src ?? req.files[0]!));
+    for (const [i, file] of req.files.entries()) {
+      const view = req.views?.[i];
+      const img = await loadImage(view ? view.src : file);
       if (req.mode === 'image') {
         const u = req.upscale ?? 1;
         let src: HTMLImageElement | HTMLCanvasElement = img;
-        if (u !== 1) {
+        if (view) {
+          src = document.createElement('canvas');
+          [src.width, src.height] = view.size;
+          const c = src.getContext('2d')!;
+          c.imageSmoothingQuality = 'high';
+          c.imageSmoothingEnabled = !view.sharp;
+          c.drawImage(img, ...view.crop, 0, 0, ...view.size);
+        } else if (u !== 1) {
           src = document.createElement('canvas');
           src.width = Math.round(img.naturalWidth * u);
           src.height = Math.round(img.naturalHeight * u);

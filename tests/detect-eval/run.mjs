@@ -2,20 +2,21 @@
 /**
  * Evaluates face detection strategies in headless Chromium on annotated photos.
  *
- *   node tests/detect-eval/run.mjs [--set detect|scenes|scenes-real|DIR] [--every N] [--port 5301] [--only a,b] [--write]
+ *   node tests/detect-eval/run.mjs [--set detect|detect-zoom|scenes|scenes-real|DIR] [--every N] [--port 5301] [--only a,b] [--write]
  *
  * A face is found when a detection matches it one-to-one at IoU >= 0.4 (greedy by IoU, as photo mode's
  * tests/e2e/sceneEval.mjs). Recall counts annotated faces whose shorter side is >= 40 px, also per class and per
  * size bucket (shorter side 40-59, 60-99, 100-199, >= 200 px). "unmatched / photo": detections matching no
  * annotated face (of any size). ms: detection time per photo (video rows: per frame). --every N keeps every N-th
- * photo (sorted by name). --write adds the table to RESULTS.md under a heading naming the set. --dump FILE writes,
+ * photo (sorted by name). --only takes whole names or prefixes. --diag prints why each face was missed and the
+ * box calibration against the annotations; --calib only the calibration (aggregates: for held-out sets). --write adds the table to RESULTS.md under a heading naming the set. --dump FILE writes,
  * per strategy and photo, which annotated faces >= 40 px were found (used to pick the CI fixtures).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { matchFaces } from '../e2e/sceneEval.mjs';
+import { iou, matchFaces } from '../e2e/sceneEval.mjs';
 import { loadSet, withEvalPage } from './harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     write: { type: 'boolean', default: false },
     dump: { type: 'string' },
     source: { type: 'string' },
+    diag: { type: 'boolean', default: false },
+    calib: { type: 'boolean', default: false },
   },
 });
 const MIN_FACE = 40;
@@ -41,8 +44,13 @@ const bucketName = ([a, b]) => (b === Infinity ? `>=${a}` : `${a}-${b - 1}`);
 const CLASSES = ['correct', 'incorrect', 'none'];
 
 const RAW = { boxScale: 1, boxShiftY: 0 };
-const LEVELS = { imagePyramid: null, singleMinScore: 0 };
-const pyr = (o) => ({ imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160, ...o }, singleMinScore: 0 });
+// No zoomed-out regions (the short-range photo default since detect-large), so these rows stay as measured.
+const LEVELS = { imagePyramid: null, singleMinScore: 0, imageZoomOut: [] };
+const pyr = (o) => ({
+  imagePyramid: { minFace: 40, kMax: 5, factor: 2, maxRegions: 160, ...o },
+  singleMinScore: 0,
+  imageZoomOut: [],
+});
 export const STRATEGIES = [
   // Before issue 10: fixed levels (whole frame, + 2x2 tiles), app default min score 0.6.
   { name: 'short-whole-frame', model: 'short', minScore: 0.5, mode: 'image', tuning: { ...LEVELS, imageLevels: [1] } },
@@ -151,10 +159,82 @@ export const STRATEGIES = [
     name: 'both-short+full-whole',
     model: 'short',
     mode: 'image',
-    tuning: {},
+    tuning: { imageZoomOut: [] },
     companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1] } },
   },
-  { name: 'both-short+full-pyr', model: 'short', mode: 'image', tuning: {}, companion: { model: 'full' } },
+  // The app's photo default (PHOTO_COMPANION_TUNING), with zoomed-out regions since detect-large; and variants
+  // of how regions are scaled down to the model input (a 1280 px photo to 128 px is a 10x step).
+  ...[
+    ['both-default', {}],
+    ['both-default-medium', { smoothing: 'medium' }],
+    ['both-default-high', { smoothing: 'high' }],
+    ['both-default-prefilter', { prefilter: true }],
+    ['both-nozoom-medium', { smoothing: 'medium' }, { imageZoomOut: [] }],
+    ['both-default-tilefill0.5', { tileMaxFill: 0.5 }],
+    ['both-default-tilefill0.7', { tileMaxFill: 0.7 }],
+  ].map(([name, t, z = {}]) => ({
+    name,
+    model: 'short',
+    mode: 'image',
+    tuning: { ...t, ...z },
+    companion: {
+      model: 'full',
+      tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [1.5, 2.5], zoomOutMinFill: 0.25, ...t, ...z },
+    },
+  })),
+  {
+    name: 'both-short+full-pyr',
+    model: 'short',
+    mode: 'image',
+    tuning: { imageZoomOut: [] },
+    companion: { model: 'full' },
+  },
+  // Large faces (detect-zoom): zoomed-out regions (the photo centred in a black square of z x its longer side).
+  {
+    name: 'diag-short-s0.3-single0',
+    model: 'short',
+    minScore: 0.3,
+    mode: 'image',
+    tuning: { singleMinScore: 0, imageZoomOut: [] },
+  },
+  ...[1.5, 2, 3].map((z) => ({
+    name: `both-zoom${z}`,
+    model: 'short',
+    mode: 'image',
+    tuning: { imageZoomOut: [z], zoomOutMinFill: 0 },
+    companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1] } },
+  })),
+  {
+    name: 'both-zoom2-fullzoom2',
+    model: 'short',
+    mode: 'image',
+    tuning: { imageZoomOut: [2], zoomOutMinFill: 0 },
+    companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [2] } },
+  },
+  ...[
+    ['both-zoom2-fullzoom2-s0.4', 0.4, [2], [2]],
+    ['both-zoom1.5+2.5-fullzoom2', undefined, [1.5, 2.5], [2]],
+    ['both-zoom2-fullzoom1.5+2.5', undefined, [2], [1.5, 2.5]],
+    ['both-zoom2-fullzoom2-fill0.25', undefined, [2], [2], 0.25],
+    ['both-zoom2-fullzoom1.5+2.5-fill0.25', undefined, [2], [1.5, 2.5], 0.25],
+  ].map(([name, minScore, zoom, fullZoom, zoomOutMinFill = 0]) => ({
+    name,
+    model: 'short',
+    ...(minScore ? { minScore } : {}),
+    mode: 'image',
+    tuning: { imageZoomOut: zoom, zoomOutMinFill },
+    companion: {
+      model: 'full',
+      tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: fullZoom, zoomOutMinFill },
+    },
+  })),
+  {
+    name: 'both-fullzoom1.5',
+    model: 'short',
+    mode: 'image',
+    tuning: { imageZoomOut: [] },
+    companion: { model: 'full', tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [1.5] } },
+  },
   { name: 'short-default-prefilter', model: 'short', mode: 'image', tuning: { prefilter: true } },
   // Photos enlarged 2x (about the size of real camera photos): downscaling in one bilinear step aliases.
   { name: 'x2-short-default', model: 'short', mode: 'image', upscale: 2, tuning: {} },
@@ -242,6 +322,7 @@ function score(images, results) {
     ms = 0,
     maxMs = 0;
   const perPhoto = {};
+  const calib = {};
   for (const r of results) {
     const objects = byFile.get(r.file).objects;
     const faces = r.boxes.map((b) => ({ box: [b.x, b.y, b.w, b.h] }));
@@ -254,12 +335,56 @@ function score(images, results) {
     objects.forEach((o, i) => {
       const side = Math.min(o.bbox[2], o.bbox[3]);
       if (side < MIN_FACE) return;
+      if (values.diag && !matched[i]) {
+        // Why a face was missed: the detection overlapping it most, its IoU, score and size against the face.
+        const best = faces.reduce(
+          (a, f, j) => {
+            const v = iou(o.bbox, f.box);
+            return v > a.v ? { v, b: r.boxes[j] } : a;
+          },
+          { v: 0, b: null },
+        );
+        const rel = best.b
+          ? ` score ${best.b.score.toFixed(2)}, w ${(best.b.w / o.bbox[2]).toFixed(2)}x h ${(best.b.h / o.bbox[3]).toFixed(2)}x, dx ${((best.b.x + best.b.w / 2 - o.bbox[0] - o.bbox[2] / 2) / o.bbox[2]).toFixed(2)} dy ${((best.b.y + best.b.h / 2 - o.bbox[1] - o.bbox[3] / 2) / o.bbox[3]).toFixed(2)}`
+          : '';
+        const img = byFile.get(r.file);
+        console.log(
+          `  miss ${r.file} ${o.class} ${o.bbox.map(Math.round).join(',')} in ${img.width}x${img.height}: best IoU ${best.v.toFixed(2)}${rel}`,
+        );
+      }
       const cells = [all, (classes[o.class] ??= cell()), buckets[BUCKETS.findIndex(([a, b]) => side >= a && side < b)]];
       for (const c of cells) (c.total++, (c.found += matched[i] ? 1 : 0));
     });
+    if (values.diag || values.calib) {
+      // Box calibration: for each face >= 40 px, the detection overlapping it most (IoU >= 0.2): annotation / box
+      // width and height, centre offset in annotation heights; per source and size bucket.
+      const src = byFile.get(r.file).source ?? '-';
+      for (const o of objects) {
+        const side = Math.min(o.bbox[2], o.bbox[3]);
+        if (side < MIN_FACE) continue;
+        let best = null;
+        for (const b of r.boxes) {
+          const v = iou(o.bbox, [b.x, b.y, b.w, b.h]);
+          if (v >= 0.2 && (!best || v > best.v)) best = { v, b };
+        }
+        if (!best) continue;
+        const key = `${src} ${bucketName(BUCKETS.find(([a, c]) => side >= a && side < c))}`;
+        const c = (calib[key] ??= { n: 0, lw: 0, lh: 0, dy: 0, dx: 0, under: 0 });
+        c.n++;
+        c.lw += Math.log(o.bbox[2] / best.b.w);
+        c.lh += Math.log(o.bbox[3] / best.b.h);
+        c.dx += (o.bbox[0] + o.bbox[2] / 2 - best.b.x - best.b.w / 2) / o.bbox[3];
+        c.dy += (o.bbox[1] + o.bbox[3] / 2 - best.b.y - best.b.h / 2) / o.bbox[3];
+        c.under += best.v < 0.4 ? 1 : 0;
+      }
+    }
     ms += r.ms;
     maxMs = Math.max(maxMs, r.ms);
   }
+  for (const [k, c] of Object.entries(calib).sort())
+    console.log(
+      `  calib ${k}: n ${c.n}, annotation/box w ${Math.exp(c.lw / c.n).toFixed(2)} h ${Math.exp(c.lh / c.n).toFixed(2)}, centre dx ${(c.dx / c.n).toFixed(2)} dy ${(c.dy / c.n).toFixed(2)} (annotation heights), IoU 0.2-0.4: ${c.under}`,
+    );
   return {
     perPhoto,
     all,
@@ -285,10 +410,14 @@ console.log(
 const rows = await withEvalPage(dir, Number(values.port), async (page) => {
   const out = [];
   const dump = {};
-  for (const s of STRATEGIES.filter((s) => !only || only.some((o) => s.name.startsWith(o)))) {
+  for (const s of STRATEGIES.filter(
+    // A name that is a strategy's whole name selects only that one; anything else selects by prefix.
+    (s) => !only || only.some((o) => s.name === o || (!STRATEGIES.some((t) => t.name === o) && s.name.startsWith(o))),
+  )) {
     const results = await page.evaluate((req) => window.detectEval.run(req), {
       ...s,
       files: images.map((im) => im.file),
+      views: images.map((im) => (im.crop ? { src: im.src, crop: im.crop, size: im.size, sharp: im.sharp } : null)),
     });
     const m = score(images, results);
     const row = `| ${s.name} | ${frac(m.all)} | ${CLASSES.map((c) => frac(m.classes[c])).join(' | ')} | ${m.buckets.map(frac).join(' | ')} | ${m.unmatchedPerPhoto.toFixed(2)} | ${m.ms.toFixed(0)} / ${m.maxMs.toFixed(0)} |`;
