@@ -566,7 +566,24 @@ async function createTiled(
     quantize: false,
   });
   const t = { ...DEFAULT_TUNING, ...MODEL_TUNING[model], ...tuning };
-  return new TiledFaceFinder(embedder, MODELS[model](), minScore ?? MODEL_MIN_SCORE[model], t);
+  const spec = MODELS[model]();
+  warmUp(embedder, spec.inputSize);
+  return new TiledFaceFinder(embedder, spec, minScore ?? MODEL_MIN_SCORE[model], t);
+}
+
+/**
+ * One run on a blank input while the models load: MediaPipe's first run compiles its wasm functions on first
+ * call and sets up its WebGL image path, which took the first camera frames ~1.3 s to get through (warm start,
+ * click → video 0.15 s → first face 1.4 s, 2026-11-30) while the classifier worker was still loading anyway.
+ */
+function warmUp(embedder: ImageEmbedder, size: number): void {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = size;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, size, size);
+  embedder.embed(canvas);
 }
 
 /**
