@@ -22,6 +22,7 @@ function fakeSession(backend: 'webgpu' | 'wasm', fallbackReason: string | null) 
 
 vi.mock('./modelLoader', () => ({
   ModelLoadError: class extends Error {},
+  fileName: (url: string) => url.slice(url.lastIndexOf('/') + 1),
   loadSidecar: async () => ({
     id: 'm',
     version: '1',

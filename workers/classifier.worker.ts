@@ -11,7 +11,7 @@ import {
 } from '../src/classify/protocol';
 import { decideAfterProbe, planModel, probeDone } from '../src/classify/modelChoice';
 import { rgbaToNchw } from '../src/classify/preprocess';
-import { loadModelBytes, loadSidecar, ModelLoadError } from './modelLoader';
+import { fileName, loadModelBytes, loadSidecar, ModelLoadError } from './modelLoader';
 import {
   configureWasm,
   createSession,
@@ -55,7 +55,7 @@ function download(req: InitRequest, tier: ModelTier): Promise<{ sidecar: ModelSi
     const urls = req.models[tier];
     const meta = loadSidecar(urls.sidecarUrl);
     const sha256 = meta.then((m) => m.sha256);
-    const file = urls.modelUrl.split(/[?#]/)[0]!.split('/').pop()!;
+    const file = fileName(urls.modelUrl);
     const bytes = loadModelBytes(urls.modelUrl, sha256, (loaded, total) =>
       post({ type: 'progress', stage: 'download', file, loaded, total }),
     );
@@ -84,9 +84,14 @@ async function load(req: InitRequest, tier: ModelTier, preferWebGpu: boolean, th
  * timed runs, stopping early once the outcome is settled (probeDone). Returns the first run's ms and the
  * timed runs' ms.
  */
-async function timeRuns(l: Loaded): Promise<{ first: number; runs: number[] }> {
+/** One blank face in the model's input layout. */
+function blankFeeds(l: Loaded) {
   const size = l.sidecar.input.shape[2];
-  const feeds = () => ({ [l.sidecar.input.name]: inputTensor(new Float32Array(3 * size * size), 1, size) });
+  return { [l.sidecar.input.name]: inputTensor(new Float32Array(3 * size * size), 1, size) };
+}
+
+async function timeRuns(l: Loaded): Promise<{ first: number; runs: number[] }> {
+  const feeds = () => blankFeeds(l);
   const t0 = performance.now();
   await l.session.session.run(feeds());
   const first = performance.now() - t0;
@@ -106,9 +111,7 @@ async function timeRuns(l: Loaded): Promise<{ first: number; runs: number[] }> {
  * the page is still loading the face detector, rather than by the first face in view.
  */
 async function warmUp(l: Loaded): Promise<void> {
-  if (l.ran) return;
-  const size = l.sidecar.input.shape[2];
-  await l.session.session.run({ [l.sidecar.input.name]: inputTensor(new Float32Array(3 * size * size), 1, size) });
+  if (!l.ran) await l.session.session.run(blankFeeds(l));
 }
 
 /** Auto mode with a WebGPU adapter: keeps the accurate model if WebGPU runs it fast enough. */
@@ -147,6 +150,8 @@ async function init(req: InitRequest): Promise<void> {
         ? await probeAccurate(req, threads)
         : { loaded: await load(req, plan.tier, req.preferWebGpu, threads), reason: plan.reason };
     await warmUp(loaded);
+    // The kept model's bytes live on in modelBytes; a probed VGG16 that was not kept must not stay in memory.
+    downloads.clear();
     sidecar = loaded.sidecar;
     modelBytes = loaded.bytes;
     current = loaded.session;

@@ -13,7 +13,7 @@ export class ModelLoadError extends Error {
 }
 
 /** The file's name for messages: its last path segment, without the `?v=` content version. */
-const fileName = (url: string) => {
+export const fileName = (url: string) => {
   const path = url.split(/[?#]/)[0] ?? url;
   return path.slice(path.lastIndexOf('/') + 1);
 };

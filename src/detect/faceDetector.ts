@@ -346,8 +346,8 @@ export class TiledFaceFinder implements FaceFinder {
   /**
    * The video's current frame, copied into a canvas that the frame pass and its tiles then draw from. Each draw
    * from a <video> converts its whole frame again: 6–13 ms per draw against 0.3 ms from the copy (640×480,
-   * Chromium, this 2-core machine, 2026-11-30), and a frame pass with its 4 tiles drew the video 5 times. Live, one face, CPU profile of
-   * the main thread: drawImage 19.8 → 12.5 ms per frame.
+   * Chromium, this 2-core machine, 2026-11-30), and a frame pass with its 4 tiles drew the video 5 times. Live,
+   * one face, CPU profile of the main thread: drawImage 19.8 → 12.5 ms per frame.
    */
   private frameOf(video: HTMLVideoElement, width: number, height: number): HTMLCanvasElement {
     if (!this.frameCopy) {
