@@ -165,7 +165,7 @@ export function App() {
           </select>
         </label>
         <span class="muted">
-          {state?.modelId ? `Classifier ${state.modelId} v${state.modelVersion}` : ''} · all processing stays on this
+          {state?.modelId ? `Classifier ${state.modelId} v${state.modelVersion} · ` : ''}all processing stays on this
           device
         </span>
       </footer>
