@@ -2,11 +2,18 @@
  * Produces the BlazeFace models the app serves at /models/<name>: the .tflite
  * files from @mediapipe/face_detection with the TFLite metadata that
  * MediaPipe Tasks' FaceDetector requires (see ./tfliteMetadata.ts).
+ *
+ * MASKGATE_FACE_WEIGHTS_SHORT=PREFIX writes fine-tuned short-range weights from PREFIX.{bin,json}
+ * into the short-range file (see ./tfliteWeights.ts; the candidate is
+ * models/face_detection_short_range.finetuned, measured by tests/detect-eval but not served by
+ * default: in live video it boxed parts of large faces). Unset or "original": MediaPipe's weights.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { addFaceDetectorMetadata, BLAZEFACE_METADATA } from './tfliteMetadata.ts';
+import { applyFinetunedWeights, type FinetunedWeights } from './tfliteWeights.ts';
 
 export type FaceModelName = keyof typeof BLAZEFACE_METADATA;
 export const FACE_MODEL_NAMES = Object.keys(BLAZEFACE_METADATA) as FaceModelName[];
@@ -32,11 +39,32 @@ export async function buildFaceModels(outDir?: string): Promise<Map<FaceModelNam
 /** Built once per process: the build's versions (scripts/servedVersions.ts) and its emitted files share them. */
 let built: Promise<Map<FaceModelName, Uint8Array>> | undefined;
 
+/** The committed fine-tuned short-range weights (training/detector/), not served by default. */
+export const FINETUNED_SHORT_WEIGHTS = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'models',
+  'face_detection_short_range.finetuned',
+);
+
+/** Where a model's fine-tuned weights are (PREFIX.bin + PREFIX.json), or null for MediaPipe's own. */
+export function finetunedWeightsPrefix(name: FaceModelName, env = process.env): string | null {
+  const chosen = env.MASKGATE_FACE_WEIGHTS_SHORT;
+  if (name !== 'face_detection_short_range.tflite' || !chosen || chosen === 'original') return null;
+  return chosen;
+}
+
 async function annotate(): Promise<Map<FaceModelName, Uint8Array>> {
   const pkg = faceDetectionPackageDir();
   const models = new Map<FaceModelName, Uint8Array>();
   for (const name of FACE_MODEL_NAMES) {
-    const source = new Uint8Array(await readFile(join(pkg, name)));
+    let source: Uint8Array = new Uint8Array(await readFile(join(pkg, name)));
+    const prefix = finetunedWeightsPrefix(name);
+    if (prefix) {
+      const sidecar = JSON.parse(await readFile(`${prefix}.json`, 'utf8')) as FinetunedWeights;
+      source = applyFinetunedWeights(source, new Uint8Array(await readFile(`${prefix}.bin`)), sidecar);
+    }
     models.set(name, addFaceDetectorMetadata(source, BLAZEFACE_METADATA[name]));
   }
   return models;

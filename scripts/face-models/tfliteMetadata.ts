@@ -58,9 +58,9 @@ const ALIGN = 16;
 // tflite.Model field slots.
 const MODEL_VERSION = 0;
 const MODEL_OPERATOR_CODES = 1;
-const MODEL_SUBGRAPHS = 2;
+export const MODEL_SUBGRAPHS = 2;
 const MODEL_DESCRIPTION = 3;
-const MODEL_BUFFERS = 4;
+export const MODEL_BUFFERS = 4;
 const MODEL_METADATA_BUFFER = 5;
 const MODEL_METADATA = 6;
 const MODEL_SIGNATURE_DEFS = 7;
@@ -86,7 +86,7 @@ export class TfliteFormatError extends Error {
 }
 
 /** Bounds-checked table access on top of flatbuffers' ByteBuffer. */
-class Reader {
+export class Reader {
   readonly bb: ByteBuffer;
   constructor(readonly bytes: Uint8Array) {
     this.bb = new ByteBuffer(bytes);
@@ -173,7 +173,7 @@ class Reader {
   }
 }
 
-function openModel(model: Uint8Array): { r: Reader; root: number } {
+export function openModel(model: Uint8Array): { r: Reader; root: number } {
   if (!(model instanceof Uint8Array) || model.length < 16) {
     throw new TfliteFormatError('not a TFLite model: input is empty or too short');
   }
