@@ -1,4 +1,5 @@
 /** Eval page: runs a detection configuration over given scene files and returns boxes in photo pixels with timings. */
+import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
 import { createFaceFinder, type DetectorModel, type DetectorTuning } from '../../src/detect/faceDetector';
 import type { ScoredBox } from '../../src/geometry/box';
 
@@ -177,4 +178,35 @@ async function probe(req: ProbeRequest & { minIou: number }): Promise<ProbeResul
   return { scores, ms: performance.now() - t0 };
 }
 
-Object.assign(window, { detectEval: { run, probe } });
+/** The model's raw outputs (as the app's detector gets them) for an image already at the model's input size. */
+export interface RawOutputs {
+  regressors: number[];
+  scores: number[];
+}
+
+/**
+ * Runs a model once, through the same MediaPipe ImageEmbedder set-up as src/detect/faceDetector.ts, on an image
+ * file of exactly the input size (a lossless PNG, drawn without scaling): what tests/e2e/face-model.test.mjs
+ * compares with PyTorch's outputs for the same pixels.
+ */
+async function raw(req: { model: DetectorModel; file: string }): Promise<RawOutputs> {
+  const fileset = await FilesetResolver.forVisionTasks('/mp-wasm');
+  const embedder = await ImageEmbedder.createFromOptions(fileset, {
+    baseOptions: { modelAssetPath: `/models/face_detection_${req.model}_range.tflite`, delegate: 'CPU' },
+    runningMode: 'IMAGE',
+    l2Normalize: false,
+    quantize: false,
+  });
+  try {
+    const img = await loadImage(req.file);
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+    canvas.getContext('2d')!.drawImage(img, 0, 0);
+    const [regressors, scores] = embedder.embed(canvas).embeddings.map((e) => Array.from(e.floatEmbedding ?? []));
+    return { regressors: regressors ?? [], scores: scores ?? [] };
+  } finally {
+    embedder.close();
+  }
+}
+
+Object.assign(window, { detectEval: { run, probe, raw } });
