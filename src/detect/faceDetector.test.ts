@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { keepRegionBox, tileRegions, weightedNms, weightedNmsWithSupport, zoomOutRegions } from './faceDetector';
+import {
+  dropNested,
+  keepRegionBox,
+  tileRegions,
+  weightedNms,
+  weightedNmsWithSupport,
+  zoomOutRegions,
+} from './faceDetector';
 
 describe('tileRegions', () => {
   it('level 1 is the whole frame', () => {
@@ -74,5 +81,23 @@ describe('weightedNmsWithSupport', () => {
       [0.58, 1],
       [0.55, 3],
     ]);
+  });
+});
+
+describe('dropNested', () => {
+  const face = { x: 100, y: 100, w: 200, h: 200, score: 0.95 };
+  const eye = { x: 140, y: 150, w: 60, h: 60, score: 0.7 };
+  it('drops a box mostly inside a box 1.5x its side that scores at least as high', () => {
+    expect(dropNested([face, eye], 0.5)).toEqual([face]);
+  });
+  it('keeps it when it scores higher, lies mostly outside, or the boxes are of a size', () => {
+    expect(dropNested([face, { ...eye, score: 0.99 }], 0.5)).toHaveLength(2);
+    const edge = { ...eye, x: 270 }; // 30 of its 60 px width inside: half its area
+    expect(dropNested([face, edge], 0.5)).toHaveLength(2);
+    const neighbour = { ...face, x: 150, w: 150, h: 150 }; // 200 / 150 < 1.5
+    expect(dropNested([face, { ...neighbour, score: 0.5 }], 0.5)).toHaveLength(2);
+  });
+  it('is off at 0', () => {
+    expect(dropNested([face, eye], 0)).toHaveLength(2);
   });
 });
