@@ -21,8 +21,14 @@ phase() {
 }
 total_start=$(ms)
 background_pid=""
+model_log=""
 report() {
-  [ -z "$background_pid" ] || kill "$background_pid" 2>/dev/null || true
+  if [ -n "$background_pid" ]; then
+    # A phase failed while the model tests ran: stop them, show what they printed so far.
+    kill "$background_pid" 2>/dev/null || true
+    echo "== model tests (stopped early), output so far:"
+    cat "$model_log" 2>/dev/null || true
+  fi
   phase
   echo "== phase times"
   printf '%s\n' "${timings[@]}"
