@@ -5,6 +5,7 @@ import {
   CLASSIFIER_MODELS,
   DETECTOR_MODELS,
   MEDIAPIPE_WASM_DIR,
+  PHOTO_DETECTOR_MODEL,
   MEDIAPIPE_WASM_FILES,
   ORT_WASM_FILES,
   servedUrl,
@@ -12,7 +13,9 @@ import {
 
 describe('served-file manifest', () => {
   it('names the face models that scripts/face-models builds', () => {
-    expect(Object.values(DETECTOR_MODELS).sort()).toEqual(FACE_MODEL_NAMES.map((n) => `models/${n}`).sort());
+    expect([...Object.values(DETECTOR_MODELS), PHOTO_DETECTOR_MODEL].sort()).toEqual(
+      FACE_MODEL_NAMES.map((n) => `models/${n}`).sort(),
+    );
   });
 
   it('points at files that exist in the repository and node_modules', () => {

@@ -19,6 +19,8 @@ export const DETECTOR_MODELS = {
   short: 'models/face_detection_short_range.tflite',
   full: 'models/face_detection_full_range.tflite',
 } as const;
+/** Short range with MaskGate's fine-tuned weights, for photos only (scripts/face-models/buildFaceModels.ts). */
+export const PHOTO_DETECTOR_MODEL = 'models/face_detection_short_range_photo.tflite';
 
 /**
  * ORT's two wasm builds, by the backend they are loaded for. The JSEP build runs the WebGPU and the WASM

@@ -3,10 +3,11 @@
  * files from @mediapipe/face_detection with the TFLite metadata that
  * MediaPipe Tasks' FaceDetector requires (see ./tfliteMetadata.ts).
  *
- * MASKGATE_FACE_WEIGHTS_SHORT=PREFIX writes fine-tuned short-range weights from PREFIX.{bin,json}
- * into the short-range file (see ./tfliteWeights.ts; the candidate is
- * models/face_detection_short_range.finetuned, measured by tests/detect-eval but not served by
- * default: in live video it boxed parts of large faces). Unset or "original": MediaPipe's weights.
+ * face_detection_short_range_photo.tflite is the short-range graph with MaskGate's fine-tuned weights
+ * (models/face_detection_short_range.finetuned, training/detector/) written in: photos use it; live video
+ * keeps MediaPipe's weights (the tuned ones boxed half of a large moving face on some frames).
+ * MASKGATE_FACE_WEIGHTS_SHORT=PREFIX writes the weights from PREFIX.{bin,json} into the short-range file
+ * too (tests/detect-eval compares weights with it; unset or "original": MediaPipe's).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -39,7 +40,7 @@ export async function buildFaceModels(outDir?: string): Promise<Map<FaceModelNam
 /** Built once per process: the build's versions (scripts/servedVersions.ts) and its emitted files share them. */
 let built: Promise<Map<FaceModelName, Uint8Array>> | undefined;
 
-/** The committed fine-tuned short-range weights (training/detector/), not served by default. */
+/** The committed fine-tuned short-range weights (training/detector/). */
 export const FINETUNED_SHORT_WEIGHTS = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -48,8 +49,18 @@ export const FINETUNED_SHORT_WEIGHTS = join(
   'face_detection_short_range.finetuned',
 );
 
+/** Served files that are another file with fine-tuned weights written in. */
+const DERIVED: Partial<Record<FaceModelName, { base: FaceModelName; weights: string }>> = {
+  'face_detection_short_range_photo.tflite': {
+    base: 'face_detection_short_range.tflite',
+    weights: FINETUNED_SHORT_WEIGHTS,
+  },
+};
+
 /** Where a model's fine-tuned weights are (PREFIX.bin + PREFIX.json), or null for MediaPipe's own. */
 export function finetunedWeightsPrefix(name: FaceModelName, env = process.env): string | null {
+  const derived = DERIVED[name];
+  if (derived) return derived.weights;
   const chosen = env.MASKGATE_FACE_WEIGHTS_SHORT;
   if (name !== 'face_detection_short_range.tflite' || !chosen || chosen === 'original') return null;
   return chosen;
@@ -59,7 +70,7 @@ async function annotate(): Promise<Map<FaceModelName, Uint8Array>> {
   const pkg = faceDetectionPackageDir();
   const models = new Map<FaceModelName, Uint8Array>();
   for (const name of FACE_MODEL_NAMES) {
-    let source: Uint8Array = new Uint8Array(await readFile(join(pkg, name)));
+    let source: Uint8Array = new Uint8Array(await readFile(join(pkg, DERIVED[name]?.base ?? name)));
     const prefix = finetunedWeightsPrefix(name);
     if (prefix) {
       const sidecar = JSON.parse(await readFile(`${prefix}.json`, 'utf8')) as FinetunedWeights;

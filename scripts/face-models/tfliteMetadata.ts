@@ -43,6 +43,11 @@ export const BLAZEFACE_METADATA = {
     name: 'BlazeFace short-range',
     description: 'BlazeFace short-range (128x128, 896 anchors), faces within ~2 m of the camera.',
   },
+  'face_detection_short_range_photo.tflite': {
+    name: 'BlazeFace short-range, fine-tuned',
+    description:
+      'BlazeFace short-range (128x128, 896 anchors) with weights fine-tuned by MaskGate on masked faces, for photos.',
+  },
   'face_detection_full_range.tflite': {
     name: 'BlazeFace full-range',
     description: 'BlazeFace full-range (192x192, 2304 anchors), faces within ~5 m of the camera.',

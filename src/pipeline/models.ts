@@ -7,12 +7,14 @@ import {
   addPhotoCompanion,
   createLiveFaceFinder,
   PHOTO_COMPANION_TUNING,
+  PHOTO_SHORT_MIN_SCORE,
+  PHOTO_SHORT_TUNING,
   type DetectorModel,
   type FaceDetectorOptions,
   type FaceFinder,
   type TiledFaceFinder,
 } from '../detect/faceDetector';
-import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, servedUrl } from '../servedFiles';
+import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, PHOTO_DETECTOR_MODEL, servedUrl } from '../servedFiles';
 import { errorText } from '../errorText';
 
 export interface LoadProgress {
@@ -155,26 +157,41 @@ export class Models {
   }
 
   /**
-   * Photos: the live finder plus, with short range, one full-range pass over the whole photo, which finds faces
-   * short range misses (tests/detect-eval/RESULTS.md: 96.2 % vs 95.1 % of faces >= 40 px on data/detect). Loaded
-   * on the first photo (or when the Photos screen opens), not at start: it is a second MediaPipe wasm instance
-   * that live never uses, and loading both at start made the app ready ~2× later.
+   * Photos: with short range, its fine-tuned weights (PHOTO_DETECTOR_MODEL) plus one full-range pass over the whole
+   * photo, which finds faces short range misses (tests/detect-eval/RESULTS.md: scenes-real 91.4 % of faces >= 40 px
+   * found, against 89.2 % with MediaPipe's short-range weights). Loaded on the first photo (or when the Photos
+   * screen opens), not at start: live never uses them (live keeps MediaPipe's short range: the tuned weights boxed
+   * half of a large moving face on some frames), and loading them at start made the app ready ~2× later.
    */
   photoFaceFinder(): Promise<FaceFinder> {
     const model = this.detectorModel;
     let p = this.photoFinders.get(model);
     if (!p) {
       const options = this.finderOptions(model);
-      const file = fileName(DETECTOR_MODELS.full);
-      p = this.liveFinder(model).then((main) =>
-        addPhotoCompanion(main, options).catch((e: unknown) => {
-          const text = `Face detector model ${file} failed to load: ${loadFailure(e)}`;
-          this.set({ errors: [...this.state.errors, text] });
-          throw new Error(text);
+      const base = document.baseURI;
+      const main =
+        model === 'short'
+          ? createLiveFaceFinder({
+              ...options,
+              modelUrl: servedUrl(PHOTO_DETECTOR_MODEL, base),
+              minScore: PHOTO_SHORT_MIN_SCORE,
+              tuning: PHOTO_SHORT_TUNING,
+            }).catch((e: unknown) => {
+              throw new Error(
+                `Face detector model ${fileName(PHOTO_DETECTOR_MODEL)} failed to load: ${loadFailure(e)}`,
+              );
+            })
+          : this.liveFinder(model);
+      p = main.then((finder) =>
+        addPhotoCompanion(finder, options).catch((e: unknown) => {
+          throw new Error(`Face detector model ${fileName(DETECTOR_MODELS.full)} failed to load: ${loadFailure(e)}`);
         }),
       );
-      // A failure is not kept: the next photo tries again (the live finder's own failure is reported by it).
-      p.catch(() => this.photoFinders.delete(model));
+      p.catch((e: unknown) => {
+        // A failure is not kept: the next photo tries again (the live finder's own failure is reported by it).
+        this.photoFinders.delete(model);
+        if (model === 'short' && e instanceof Error) this.set({ errors: [...this.state.errors, e.message] });
+      });
       this.photoFinders.set(model, p);
     }
     return p;
