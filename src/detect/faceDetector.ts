@@ -591,6 +591,20 @@ async function wasmFileset(o: FaceDetectorOptions): Promise<WasmFileset> {
   return { wasmLoaderPath: o.wasmUrl(`${name}.js`), wasmBinaryPath: o.wasmUrl(`${name}.wasm`) };
 }
 
+/** A BlazeFace model as a plain tensor runner: raw regressor and score outputs (see the module comment). */
+export function createBlazeFaceEmbedder(
+  fileset: WasmFileset,
+  modelUrl: string,
+  delegate: 'CPU' | 'GPU' = 'CPU',
+): Promise<ImageEmbedder> {
+  return ImageEmbedder.createFromOptions(fileset, {
+    baseOptions: { modelAssetPath: modelUrl, delegate },
+    runningMode: 'IMAGE',
+    l2Normalize: false,
+    quantize: false,
+  });
+}
+
 async function createTiled(
   fileset: WasmFileset,
   model: DetectorModel,
@@ -599,12 +613,7 @@ async function createTiled(
   tuning: Partial<DetectorTuning> | undefined,
   minScore: number | undefined,
 ): Promise<TiledFaceFinder> {
-  const embedder = await ImageEmbedder.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: modelUrl, delegate: o.delegate ?? 'CPU' },
-    runningMode: 'IMAGE',
-    l2Normalize: false,
-    quantize: false,
-  });
+  const embedder = await createBlazeFaceEmbedder(fileset, modelUrl, o.delegate);
   const t = { ...DEFAULT_TUNING, ...MODEL_TUNING[model], ...tuning };
   const spec = MODELS[model]();
   warmUp(embedder, spec.inputSize);

@@ -1,6 +1,11 @@
 /** Eval page: runs a detection configuration over given scene files and returns boxes in photo pixels with timings. */
-import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
-import { createFaceFinder, type DetectorModel, type DetectorTuning } from '../../src/detect/faceDetector';
+import { FilesetResolver } from '@mediapipe/tasks-vision';
+import {
+  createBlazeFaceEmbedder,
+  createFaceFinder,
+  type DetectorModel,
+  type DetectorTuning,
+} from '../../src/detect/faceDetector';
 import type { ScoredBox } from '../../src/geometry/box';
 
 export interface EvalRequest {
@@ -185,18 +190,13 @@ export interface RawOutputs {
 }
 
 /**
- * Runs a model once, through the same MediaPipe ImageEmbedder set-up as src/detect/faceDetector.ts, on an image
+ * Runs a model once, through src/detect/faceDetector.ts's createBlazeFaceEmbedder, on an image
  * file of exactly the input size (a lossless PNG, drawn without scaling): what tests/e2e/face-model.test.mjs
  * compares with PyTorch's outputs for the same pixels.
  */
 async function raw(req: { model: DetectorModel; file: string }): Promise<RawOutputs> {
   const fileset = await FilesetResolver.forVisionTasks('/mp-wasm');
-  const embedder = await ImageEmbedder.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: `/models/face_detection_${req.model}_range.tflite`, delegate: 'CPU' },
-    runningMode: 'IMAGE',
-    l2Normalize: false,
-    quantize: false,
-  });
+  const embedder = await createBlazeFaceEmbedder(fileset, `/models/face_detection_${req.model}_range.tflite`);
   try {
     const img = await loadImage(req.file);
     const canvas = document.createElement('canvas');

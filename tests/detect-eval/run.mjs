@@ -43,6 +43,9 @@ const BUCKETS = [
 const bucketName = ([a, b]) => (b === Infinity ? `>=${a}` : `${a}-${b - 1}`);
 const CLASSES = ['correct', 'incorrect', 'none'];
 
+// The app's photo companion (PHOTO_COMPANION_TUNING in src/detect/faceDetector.ts): full range over the whole photo
+// and zoomed out 1.5x and 2.5x, boxes >= 1/4 of the photo's side kept from those.
+const COMPANION_TUNING = { imagePyramid: null, imageLevels: [1], imageZoomOut: [1.5, 2.5], zoomOutMinFill: 0.25 };
 const RAW = { boxScale: 1, boxShiftY: 0 };
 // No zoomed-out regions (the short-range photo default since detect-large), so these rows stay as measured.
 const LEVELS = { imagePyramid: null, singleMinScore: 0, imageZoomOut: [] };
@@ -179,7 +182,7 @@ export const STRATEGIES = [
     tuning: { ...t, ...z },
     companion: {
       model: 'full',
-      tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [1.5, 2.5], zoomOutMinFill: 0.25, ...t, ...z },
+      tuning: { ...COMPANION_TUNING, ...t, ...z },
     },
   })),
   {
@@ -269,7 +272,7 @@ export const STRATEGIES = [
         tuning: tuned,
         companion: {
           model: 'full',
-          tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [1.5, 2.5], zoomOutMinFill: 0.25 },
+          tuning: COMPANION_TUNING,
         },
       },
       { name: 'tuned-short', model: 'short', minScore: 0.6, mode: 'image', tuning: tuned },
@@ -326,7 +329,7 @@ export const STRATEGIES = [
       tuning: { singleMinScore: single },
       companion: {
         model: 'full',
-        tuning: { imagePyramid: null, imageLevels: [1], imageZoomOut: [1.5, 2.5], zoomOutMinFill: 0.25 },
+        tuning: COMPANION_TUNING,
       },
     },
     {

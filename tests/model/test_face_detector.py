@@ -5,7 +5,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import unittest
 
 import numpy as np
@@ -25,17 +24,9 @@ class FaceDetectorWeightsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         torch.set_num_threads(TORCH_THREADS)
-        cls.tmp = tempfile.TemporaryDirectory()
         cls.tuned_bytes = make_face_golden.finetuned_file()
-        cls.tuned_path = os.path.join(cls.tmp.name, "tuned.tflite")
-        with open(cls.tuned_path, "wb") as f:
-            f.write(cls.tuned_bytes)
         with open(os.path.join(FIXTURES, "golden.short.json")) as f:
             cls.golden = json.load(f)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
 
     def test_graph_round_trip_is_byte_exact(self):
         # Reading MediaPipe's file into PyTorch and writing it back unchanged gives the same bytes.
@@ -54,7 +45,7 @@ class FaceDetectorWeightsTest(unittest.TestCase):
 
     def test_pytorch_gives_the_golden_outputs(self):
         # The same numbers MediaPipe must give in tests/e2e/face-model.test.mjs.
-        model = TfliteGraph(self.tuned_path).eval()
+        model = TfliteGraph(self.tuned_bytes).eval()
         original = TfliteGraph(make_face_golden.BASE).eval()
         for item in self.golden["inputs"]:
             png = os.path.join(FIXTURES, item["file"])

@@ -76,12 +76,8 @@ def outputs(model, png_path):
 
 def main():
     tuned = finetuned_file()
-    path = os.path.join(OUT, "face_detection_short_range.tuned.tflite.tmp")
     os.makedirs(OUT, exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(tuned)
-    model = TfliteGraph(path).eval()
-    os.remove(path)
+    model = TfliteGraph(tuned).eval()
     golden = {"model": hashlib.sha256(tuned).hexdigest(), "inputs": []}
     for name, region in INPUTS:
         png = os.path.splitext(name)[0] + ".128.png"

@@ -124,11 +124,14 @@ def _same_pad(x, kernel, stride):
 class TfliteGraph(nn.Module):
     """Runs the graph on NHWC float input (as the .tflite takes it) and returns its outputs in order."""
 
-    def __init__(self, path):
+    def __init__(self, source):
+        """`source`: a .tflite path, or the file's bytes."""
         super().__init__()
-        self.path = path
-        with open(path, "rb") as f:
-            self.data = f.read()
+        if isinstance(source, (bytes, bytearray)):
+            self.data = bytes(source)
+        else:
+            with open(source, "rb") as f:
+                self.data = f.read()
         g = read_graph(self.data)
         self.graph = g
         self.params = nn.ParameterDict()
