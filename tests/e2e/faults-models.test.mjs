@@ -97,7 +97,7 @@ test('faults: classifier sha256 does not match its sidecar → refused, message 
 });
 
 test('faults: network drops during the first visit → message with retry; retry installs, next offline start works', async (t) => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   t.after(() => context.close());
   const page = await context.newPage();
   const problems = watchPage(page);

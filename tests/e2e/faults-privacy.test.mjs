@@ -83,7 +83,8 @@ test('privacy: the built page has no inline script and a CSP that is in force (c
 
 test('privacy: a whole session (load, live, photo, history, export) makes zero requests to other origins; thumbnails only when turned on', async (t) => {
   escaped.length = 0;
-  const context = await browser.newContext();
+  // With its service worker: its fetches are requests too, and the session goes on to "offline ready".
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   t.after(() => context.close());
   const origin = new URL(server.url).origin;
   const foreign = [];

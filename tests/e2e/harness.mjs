@@ -3,7 +3,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { after, before } from 'node:test';
-import { preview } from 'vite';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,9 +31,17 @@ const BASE_ARGS = [
  * part of the build: e.g. the tiny model the WebGPU parity test loads through the app's own worker.
  * `proxy` is vite's preview.proxy: e.g. the sync test serves its CouchDB-API server under /couch on the
  * app's own origin, the deployment the README documents (the CSP's connect-src 'self' holds).
+ *
+ * Without mounts or proxy, the server that MASKGATE_E2E_APP_URL names is used when set: scripts/test.sh starts
+ * one (tests/e2e/serve.mjs) for the whole run, where each test file used to import vite and start its own
+ * (~1.9 s per file, 2026-11-30). Vite is imported only when a server is started here.
  */
 export async function serveBuild(port = 0, { mounts = {}, proxy } = {}) {
+  const shared = process.env.MASKGATE_E2E_APP_URL;
+  if (shared && port === 0 && Object.keys(mounts).length === 0 && !proxy)
+    return { url: new URL('/', shared).href, close: async () => undefined };
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first');
+  const { preview } = await import('vite');
   const plugins = Object.entries(mounts).map(([prefix, dir]) => ({
     name: `maskgate-test-mount:${prefix}`,
     configurePreviewServer(server) {
@@ -111,9 +118,13 @@ export async function launchBrowser(options = {}) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   // Playwright's 30 s default for waits without their own ceiling is short on a loaded machine; every
   // context (browser.newPage() makes one too) gets UI_WAIT_MS instead.
+  // The service worker is blocked unless a test asks for it (`serviceWorkers: 'allow'`: the offline,
+  // first-visit and privacy tests, whose subject it is): its precache of every model and wasm file after the
+  // page is up cost ~5 s of CPU per fresh context on 2 cores (renderer, browser, network service and this
+  // process serving ~75 MB; 6.3 s to load the app itself; 2026-11-30), in tests that never use it.
   const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (...options) => {
-    const context = await newContext(...options);
+  browser.newContext = async (options = {}, ...rest) => {
+    const context = await newContext({ serviceWorkers: 'block', ...options }, ...rest);
     context.setDefaultTimeout(UI_WAIT_MS);
     return context;
   };

@@ -46,7 +46,8 @@ function faceInFrame(file, dx) {
 }
 
 test('live: labelled faces appear, follow the video, and are logged once per person', async () => {
-  const context = await env.browser.newContext();
+  // With its service worker: the test ends with an offline restart.
+  const context = await env.browser.newContext({ serviceWorkers: 'allow' });
   const page = await context.newPage();
   const problems = watchPage(page);
   await page.goto(env.server.url);

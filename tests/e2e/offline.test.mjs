@@ -7,7 +7,7 @@ import { readFaces, waitForModels, withBuildAndBrowser } from './harness.mjs';
 const env = withBuildAndBrowser();
 
 test('offline: after a first visit the app reloads and checks a photo with no network', async () => {
-  const context = await env.browser.newContext();
+  const context = await env.browser.newContext({ serviceWorkers: 'allow' });
   const page = await context.newPage();
   await page.goto(env.server.url);
   await waitForModels(page);
