@@ -22,7 +22,9 @@ phase() {
 total_start=$(ms)
 background_pid=""
 model_log=""
+app_server_pid=""
 report() {
+  [ -z "$app_server_pid" ] || kill "$app_server_pid" 2>/dev/null || true
   if [ -n "$background_pid" ]; then
     # A phase failed while the model tests ran: stop them, show what they printed so far.
     kill "$background_pid" 2>/dev/null || true
@@ -56,6 +58,19 @@ fi
 phase "npm ci"
 npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 
+# The model tests (one torch thread; they need onnxruntime-node, so after npm ci) run beside the other phases,
+# their output kept until the end: the type check and prettier use one core of the two, and the e2e phase leaves
+# the 2 cores ~22-28 % idle (CPU sampled during CI runs, 2026-11-30); alone they take 36-44 s.
+model_log=$(mktemp)
+model_start=$(ms)
+(
+  rc=0
+  /usr/bin/python3 -m unittest discover -s tests/model -p 'test_*.py' >"$model_log" 2>&1 || rc=$?
+  echo "$rc $(ms)" >"$model_log.rc"
+) &
+background_pid=$!
+echo "== model tests (Python): started beside the next phases, output below at the end"
+
 phase "types"
 npm run typecheck
 phase "formatting (prettier; \`npm run fmt\` fixes)"
@@ -65,19 +80,19 @@ npx vitest run
 phase "production build"
 npx vite build --logLevel warn
 
-# The model tests (one torch thread) run beside the e2e tests, their output kept until the end: the e2e phase
-# leaves the 2 cores ~28 % idle (CPU sampled every 5 s during a CI run, 2026-11-30), and in turn took 36 s alone.
-model_log=$(mktemp)
-model_start=$(ms)
-(
-  rc=0
-  /usr/bin/python3 -m unittest discover -s tests/model -p 'test_*.py' >"$model_log" 2>&1 || rc=$?
-  echo "$rc $(ms)" >"$model_log.rc"
-) &
-background_pid=$!
-echo "== model tests (Python): started beside the e2e tests, output below at the end"
-
 phase "end-to-end tests (Chromium)"
+# One server for the built app, shared by the test files (those that need test-only files or a proxy start
+# their own).
+app_server_log=$(mktemp)
+node tests/e2e/serve.mjs >"$app_server_log" 2>&1 &
+app_server_pid=$!
+for _ in $(seq 1 300); do
+  grep -q '^http' "$app_server_log" && break
+  kill -0 "$app_server_pid" 2>/dev/null || { cat "$app_server_log"; exit 1; }
+  sleep 0.1
+done
+MASKGATE_E2E_APP_URL=$(grep -m1 '^http' "$app_server_log") || { echo "the app server did not start"; exit 1; }
+export MASKGATE_E2E_APP_URL
 # The test browser compiles wasm with V8's baseline compiler only (Liftoff, no TurboFan tier-up): each fresh
 # context otherwise spends ~6 s of CPU optimising onnxruntime's and MediaPipe's wasm, which on 2 cores
 # slowed every load (models ready 7.3–7.8 s → 4.9–5.8 s; tests/e2e/photo.test.mjs 57 → 44 s, 2026-11-30).
@@ -87,13 +102,16 @@ export MASKGATE_E2E_JS_FLAGS="${MASKGATE_E2E_JS_FLAGS---liftoff-only}"
 # One file at a time: two at a time (tried 2026-11-30) made the live test see one person twice (its detection
 # rate halves and the track is lost) and saved no wall time on 2 cores.
 node --test --test-concurrency=1 tests/e2e/
+kill "$app_server_pid" 2>/dev/null || true
+app_server_pid=""
+rm -f "$app_server_log"
 
 phase "waiting for the model tests"
 wait "$background_pid" || true
 background_pid=""
 read -r model_rc model_end <"$model_log.rc"
-echo "== model tests (Python), run beside the e2e tests"
+echo "== model tests (Python), run beside the other phases"
 cat "$model_log"
 rm -f "$model_log" "$model_log.rc"
-timings+=("$(fmt $((model_end - model_start)))  model tests (beside the e2e tests, not added to the total)")
+timings+=("$(fmt $((model_end - model_start)))  model tests (beside the other phases, not added to the total)")
 [ "$model_rc" -eq 0 ] || { echo "model tests failed (exit $model_rc)"; exit "$model_rc"; }
