@@ -71,10 +71,19 @@ model_start=$(ms)
 background_pid=$!
 echo "== model tests (Python): started beside the next phases, output below at the end"
 
-phase "types"
-npm run typecheck
-phase "formatting (prettier; \`npm run fmt\` fixes)"
-npm run fmt:check
+# Side by side: tsc and prettier each use one core.
+phase "types and formatting (prettier; \`npm run fmt\` fixes), side by side"
+types_log=$(mktemp)
+npm run typecheck >"$types_log" 2>&1 &
+types_pid=$!
+fmt_rc=0
+npm run fmt:check || fmt_rc=$?
+types_rc=0
+wait "$types_pid" || types_rc=$?
+cat "$types_log"
+rm -f "$types_log"
+[ "$types_rc" -eq 0 ] || { echo "type check failed (exit $types_rc)"; exit "$types_rc"; }
+[ "$fmt_rc" -eq 0 ] || { echo "formatting check failed (exit $fmt_rc): run npm run fmt"; exit "$fmt_rc"; }
 phase "unit tests"
 npx vitest run
 phase "production build"
