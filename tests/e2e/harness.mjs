@@ -118,8 +118,8 @@ export async function launchBrowser(options = {}) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   // Playwright's 30 s default for waits without their own ceiling is short on a loaded machine; every
   // context (browser.newPage() makes one too) gets UI_WAIT_MS instead.
-  // The service worker is blocked unless a test asks for it (`serviceWorkers: 'allow'`: the offline,
-  // first-visit and privacy tests, whose subject it is): its precache of every model and wasm file after the
+  // The service worker is blocked unless a test asks for it (`serviceWorkers: 'allow'`: the live test's offline
+  // restart, the first-visit fault and the privacy session, whose subject it is): its precache of every model and wasm file after the
   // page is up cost ~5 s of CPU per fresh context on 2 cores (renderer, browser, network service and this
   // process serving ~75 MB; 6.3 s to load the app itself; 2026-11-30), in tests that never use it.
   const newContext = browser.newContext.bind(browser);
