@@ -266,9 +266,9 @@ export class SyncEngine {
       () => false,
     );
     if (this.stopped || this.fatal) return;
-    const states = [...this.directions.values()];
-    if (!reachable || states.some((d) => d.state === 'retrying')) this.outage = true;
-    const idle = states.every((d) => d.state === 'idle');
+    // A failed request of either replication already marked it (the 'paused' handler below).
+    if (!reachable) this.outage = true;
+    const idle = [...this.directions.values()].every((d) => d.state === 'idle');
     const stale = idle && Date.now() - this.startedAt > (this.options.refreshAfterMs ?? 60_000);
     if (reachable && (this.outage || stale)) this.restartReplication();
   }
