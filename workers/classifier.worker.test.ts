@@ -2,7 +2,7 @@
 // WebGPU device loss cannot be provoked cheaply in CI (SwiftShader runs VGG16 in minutes), so the switch
 // logic is tested here and the status line's reaction in tests/e2e (see tests/e2e/FAULTS.md).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FromWorker } from '../src/classify/protocol';
+import { workerName, type FromWorker, type InitRequest } from '../src/classify/protocol';
 
 interface FakeSession {
   backend: 'webgpu' | 'wasm';
@@ -33,11 +33,16 @@ vi.mock('./modelLoader', () => ({
   }),
   loadModelBytes: async () => new Uint8Array(4),
 }));
+// What the session module was asked, in order; and what the adapter request answers (null: an adapter).
+const calls: string[] = [];
+let adapterAnswer: Promise<string | null> = Promise.resolve(null);
+
 vi.mock('./session', () => ({
-  configureWasm: () => 2,
-  startWasmRuntime: async () => null,
-  webGpuUnavailableReason: async () => null,
-  createSession: async () => fakeSession('webgpu', null),
+  configureWasm: (paths: { wasm: string }) => (calls.push(`configure ${paths.wasm}`), 2),
+  startWasmRuntime: async () => (calls.push('start runtime'), null),
+  webGpuUnavailableReason: () => (calls.push('ask adapter'), adapterAnswer),
+  createSession: async (_model: Uint8Array, noGpu: string | null) =>
+    noGpu === null ? fakeSession('webgpu', null) : fakeSession('wasm', noGpu),
   createWasmSession: async (_model: Uint8Array, _threads: number, reason: string) => fakeSession('wasm', reason),
   inputTensor: (data: Float32Array) => data,
 }));
@@ -45,27 +50,38 @@ vi.mock('./session', () => ({
 const posted: FromWorker[] = [];
 let onmessage: (e: { data: unknown }) => void;
 
-async function startWorker() {
+const INIT: InitRequest = {
+  type: 'init',
+  models: {
+    accurate: { modelUrl: 'http://x/m.onnx', sidecarUrl: 'http://x/m.json' },
+    fast: { modelUrl: 'http://x/f.onnx', sidecarUrl: 'http://x/f.json' },
+  },
+  choice: 'accurate',
+  wasmPaths: { webgpu: { mjs: 'jsep.mjs', wasm: 'jsep.wasm' }, wasm: { mjs: 'plain.mjs', wasm: 'plain.wasm' } },
+  preferWebGpu: true,
+  numThreads: 2,
+};
+
+/** Loads the worker module; its init request comes in its name (as ClassifierClient sends it), else by message. */
+async function loadWorker(init: InitRequest, via: 'name' | 'message') {
   posted.length = 0;
   sessions.length = 0;
+  calls.length = 0;
   vi.resetModules();
-  const scope = { postMessage: (msg: FromWorker) => posted.push(msg), onmessage: null as unknown };
+  const scope = {
+    name: via === 'name' ? workerName(init) : '',
+    postMessage: (msg: FromWorker) => posted.push(msg),
+    onmessage: null as unknown,
+  };
   vi.stubGlobal('self', scope);
   await import('./classifier.worker');
   onmessage = scope.onmessage as typeof onmessage;
-  onmessage({
-    data: {
-      type: 'init',
-      models: {
-        accurate: { modelUrl: 'http://x/m.onnx', sidecarUrl: 'http://x/m.json' },
-        fast: { modelUrl: 'http://x/f.onnx', sidecarUrl: 'http://x/f.json' },
-      },
-      choice: 'accurate',
-      wasmPaths: { webgpu: { mjs: '', wasm: '' }, wasm: { mjs: '', wasm: '' } },
-      preferWebGpu: true,
-      numThreads: 2,
-    },
-  });
+  if (via === 'message') onmessage({ data: init });
+}
+
+async function startWorker() {
+  adapterAnswer = Promise.resolve(null);
+  await loadWorker(INIT, 'message');
   await vi.waitFor(() => expect(posted.some((m) => m.type === 'ready')).toBe(true));
 }
 
@@ -101,5 +117,52 @@ describe('classifier worker: WebGPU device loss', () => {
     });
     expect(posted.find((m) => m.type === 'result')).toMatchObject({ id: 7, backend: 'wasm' });
     expect(posted.some((m) => m.type === 'error')).toBe(false);
+  });
+});
+
+describe('classifier worker: start-up', () => {
+  const ready = () => posted.find((m) => m.type === 'ready');
+
+  it('starts from the init request in its name, with no message', async () => {
+    adapterAnswer = Promise.resolve(null);
+    await loadWorker(INIT, 'name');
+    await vi.waitFor(() => expect(ready()).toMatchObject({ backend: 'webgpu', adapter: 'found' }));
+    expect(calls).toEqual(['ask adapter', 'configure jsep.wasm', 'start runtime']);
+  });
+
+  it('after a start that found no adapter, starts the plain WASM runtime before the adapter answers', async () => {
+    let answer!: (reason: string | null) => void;
+    adapterAnswer = new Promise((r) => (answer = r));
+    await loadWorker({ ...INIT, choice: 'auto', lastAdapter: 'none' }, 'name');
+    await vi.waitFor(() => expect(calls).toEqual(['configure plain.wasm', 'start runtime', 'ask adapter']));
+    expect(ready()).toBeUndefined();
+    answer('no WebGPU adapter');
+    await vi.waitFor(() => expect(ready()).toBeDefined());
+    expect(ready()).toMatchObject({
+      backend: 'wasm',
+      fallbackReason: 'no WebGPU adapter',
+      model: { tier: 'fast' },
+      modelReason: 'auto: no WebGPU adapter',
+      adapter: 'none',
+    });
+  });
+
+  it('an adapter found after such a start: WASM now, said why, and reported found for the next start', async () => {
+    adapterAnswer = Promise.resolve(null);
+    await loadWorker({ ...INIT, lastAdapter: 'none' }, 'name');
+    await vi.waitFor(() => expect(ready()).toBeDefined());
+    expect(calls).toEqual(['configure plain.wasm', 'start runtime', 'ask adapter']);
+    expect(ready()).toMatchObject({
+      backend: 'wasm',
+      fallbackReason: 'a WebGPU adapter was found after start-up; it is used from the next start',
+      adapter: 'found',
+    });
+  });
+
+  it('WebGPU off in settings: no adapter request at all', async () => {
+    await loadWorker({ ...INIT, preferWebGpu: false }, 'name');
+    await vi.waitFor(() => expect(ready()).toBeDefined());
+    expect(calls).toEqual(['configure plain.wasm', 'start runtime']);
+    expect(ready()).toMatchObject({ backend: 'wasm', fallbackReason: 'WebGPU turned off in settings', adapter: null });
   });
 });

@@ -2,7 +2,9 @@
 // The classifier worker: owns the ONNX session so inference never blocks the page. It speaks only the
 // protocol in src/classify/protocol.ts.
 import {
+  initFromWorkerName,
   isToWorker,
+  type AdapterFound,
   type ClassifyRequest,
   type FromWorker,
   type InitRequest,
@@ -68,15 +70,15 @@ function download(req: InitRequest, tier: ModelTier): Promise<{ sidecar: ModelSi
   return d;
 }
 
-/** Downloads (sha256-checked) one tier's model and makes its session. */
-async function load(req: InitRequest, tier: ModelTier, preferWebGpu: boolean, threads: number): Promise<Loaded> {
+/** Downloads (sha256-checked) one tier's model and makes its session: on WASM when `noGpu` says why. */
+async function load(req: InitRequest, tier: ModelTier, noGpu: string | null, threads: number): Promise<Loaded> {
   const files = await download(req, tier);
   sidecar = files.sidecar;
   const bytes = files.bytes;
   post({ type: 'progress', stage: 'compile', file: sidecar.file, loaded: 0, total: null });
   const runtimeFailure = await runtime;
   if (runtimeFailure) throw runtimeFailure;
-  return { tier, sidecar, bytes, session: await createSession(bytes, preferWebGpu, threads) };
+  return { tier, sidecar, bytes, session: await createSession(bytes, noGpu, threads) };
 }
 
 /**
@@ -118,7 +120,7 @@ async function warmUp(l: Loaded): Promise<void> {
 async function probeAccurate(req: InitRequest, threads: number): Promise<{ loaded: Loaded; reason: string }> {
   let why: string;
   try {
-    const accurate = await load(req, 'accurate', true, threads);
+    const accurate = await load(req, 'accurate', null, threads);
     if (accurate.session.backend === 'webgpu') {
       const { first, runs } = await timeRuns(accurate);
       const decision = decideAfterProbe(runs, first);
@@ -131,7 +133,46 @@ async function probeAccurate(req: InitRequest, threads: number): Promise<{ loade
   } catch (e) {
     why = `auto: the accurate model could not be used (${errorText(e)})`;
   }
-  return { loaded: await load(req, 'fast', req.preferWebGpu, threads), reason: why };
+  return { loaded: await load(req, 'fast', null, threads), reason: why };
+}
+
+interface Runtime {
+  threads: number;
+  /** Why WebGPU is not used this start, or null when it is. */
+  noGpu: string | null;
+  adapter: AdapterFound | null;
+}
+
+/**
+ * Starts onnxruntime's wasm runtime (into `runtime`) for the backend this start uses. Without WebGPU the plain
+ * WASM build: half the size of the JSEP one, half the compile (src/servedFiles.ts); a WebGPU device keeps the
+ * JSEP build, whose WASM provider takes over if the GPU is lost. After a start that found no adapter, the
+ * plain build starts while the adapter is asked for again: the request took 200–260 ms of a warm start's
+ * critical path on this machine (2026-11-30). An adapter found after all is used from the next start.
+ */
+async function startRuntime(req: InitRequest): Promise<Runtime> {
+  const begin = (build: 'webgpu' | 'wasm') => {
+    const threads = configureWasm(req.wasmPaths[build], req.numThreads);
+    runtime = startWasmRuntime();
+    return threads;
+  };
+  if (!req.preferWebGpu) return { threads: begin('wasm'), noGpu: 'WebGPU turned off in settings', adapter: null };
+  if (req.lastAdapter === 'none') {
+    const threads = begin('wasm');
+    const reason = await webGpuUnavailableReason();
+    if (reason !== null) return { threads, noGpu: reason, adapter: 'none' };
+    return {
+      threads,
+      noGpu: 'a WebGPU adapter was found after start-up; it is used from the next start',
+      adapter: 'found',
+    };
+  }
+  const reason = await webGpuUnavailableReason();
+  return {
+    threads: begin(reason === null ? 'webgpu' : 'wasm'),
+    noGpu: reason,
+    adapter: reason === null ? 'found' : 'none',
+  };
 }
 
 async function init(req: InitRequest): Promise<void> {
@@ -139,16 +180,12 @@ async function init(req: InitRequest): Promise<void> {
     // The fast tier is what auto loads without WebGPU (most devices): its download starts while the adapter
     // answers (0.03–0.2 s here). Were the VGG16 picked instead, the file is one the precache fetches anyway.
     if (req.choice !== 'accurate') void download(req, 'fast');
-    const noGpu = req.preferWebGpu ? await webGpuUnavailableReason() : 'WebGPU turned off in settings';
-    // Without WebGPU the plain WASM build: half the size of the JSEP one, half the compile (src/servedFiles.ts).
-    // A WebGPU device keeps the JSEP build, whose WASM provider takes over if the GPU is lost.
-    const threads = configureWasm(req.wasmPaths[noGpu === null ? 'webgpu' : 'wasm'], req.numThreads);
-    runtime = startWasmRuntime();
+    const { threads, noGpu, adapter } = await startRuntime(req);
     const plan = planModel(req.choice, noGpu);
     const { loaded, reason } =
       plan.kind === 'probe-accurate'
         ? await probeAccurate(req, threads)
-        : { loaded: await load(req, plan.tier, req.preferWebGpu, threads), reason: plan.reason };
+        : { loaded: await load(req, plan.tier, noGpu, threads), reason: plan.reason };
     await warmUp(loaded);
     // The kept model's bytes live on in modelBytes; a probed VGG16 that was not kept must not stay in memory.
     downloads.clear();
@@ -163,6 +200,7 @@ async function init(req: InitRequest): Promise<void> {
       model: { id: sidecar.id, version: sidecar.version, inputSize: sidecar.input.shape[2], tier: loaded.tier },
       modelReason: reason,
       threads: current.threads,
+      adapter,
     });
   } catch (e) {
     const file = e instanceof ModelLoadError ? e.file : (sidecar?.file ?? null);
@@ -211,6 +249,11 @@ async function classify(req: ClassifyRequest): Promise<void> {
     post({ type: 'error', stage: 'classify', file: null, message: errorText(e), requestId: req.id });
   }
 }
+
+// The page's ClassifierClient puts the init request in the worker's name (protocol.ts workerName); a caller
+// that does not (the e2e WebGPU parity test) posts it.
+const initial = initFromWorkerName(self.name);
+if (initial) queue = queue.then(() => init(initial));
 
 self.onmessage = (event: MessageEvent<unknown>) => {
   const msg = event.data;

@@ -76,14 +76,9 @@ export async function createWasmSession(
   return { session, backend: 'wasm', fallbackReason, threads, lost: new Promise<string>(() => {}) };
 }
 
-export async function createSession(
-  model: Uint8Array,
-  preferWebGpu: boolean,
-  threads: number,
-): Promise<BackendSession> {
-  if (!preferWebGpu) return createWasmSession(model, threads, 'WebGPU turned off in settings');
-  const reason = await webGpuUnavailableReason();
-  if (reason) return createWasmSession(model, threads, reason);
+/** A session on WebGPU, or on WASM when `noGpu` says why WebGPU cannot be used (or the WebGPU session fails). */
+export async function createSession(model: Uint8Array, noGpu: string | null, threads: number): Promise<BackendSession> {
+  if (noGpu !== null) return createWasmSession(model, threads, noGpu);
   try {
     const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['webgpu'] });
     const device = (await ort.env.webgpu.device) as unknown as { lost: Promise<{ message: string }> };

@@ -3,7 +3,7 @@
 // a browser mid-run is covered by tests/e2e/faults-worker.test.mjs.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClassifierClient, ClassifierLoadError, ClassifierStoppedError, MAX_RESTARTS } from './classifierClient';
-import type { FromWorker, ToWorker } from './protocol';
+import { initFromWorkerName, type AdapterFound, type FromWorker, type ToWorker } from './protocol';
 
 class ScriptedWorker {
   static all: ScriptedWorker[] = [];
@@ -12,8 +12,11 @@ class ScriptedWorker {
   onmessageerror: (() => void) | null = null;
   readonly received: ToWorker[] = [];
   terminated = false;
-  constructor() {
+  constructor(_url: URL, options: { name?: string } = {}) {
     ScriptedWorker.all.push(this);
+    // The client puts its init request in the worker's name.
+    const init = initFromWorkerName(options.name ?? '');
+    if (init) this.received.push(init);
   }
   postMessage(msg: ToWorker): void {
     this.received.push(msg);
@@ -24,7 +27,7 @@ class ScriptedWorker {
   reply(msg: FromWorker): void {
     this.onmessage?.({ data: msg } as MessageEvent<unknown>);
   }
-  ready(): void {
+  ready(adapter: AdapterFound | null = 'none'): void {
     this.reply({
       type: 'ready',
       backend: 'wasm',
@@ -32,6 +35,7 @@ class ScriptedWorker {
       model: { id: 'm', version: '1', inputSize: 2, tier: 'fast' },
       modelReason: 'chosen in settings',
       threads: 1,
+      adapter,
     });
   }
   crash(message = 'RuntimeError: Aborted()'): void {
@@ -51,6 +55,11 @@ beforeEach(() => {
   vi.stubGlobal('Worker', ScriptedWorker);
   vi.stubGlobal('document', { baseURI: 'http://app.test/' });
   vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+  const stored = new Map<string, string>();
+  vi.stubGlobal('localStorage', {
+    getItem: (k: string) => stored.get(k) ?? null,
+    setItem: (k: string, v: string) => void stored.set(k, v),
+  });
 });
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -197,6 +206,7 @@ describe('ClassifierClient model choice', () => {
       model: { id: 'vgg', version: '2', inputSize: 2, tier: 'accurate' },
       modelReason: 'chosen in settings',
       threads: 1,
+      adapter: 'none',
     });
     await expect(switched).resolves.toMatchObject({ model: { id: 'vgg', tier: 'accurate' } });
     expect(onLoaded).toHaveBeenLastCalledWith(expect.objectContaining({ modelReason: 'chosen in settings' }));
@@ -213,5 +223,27 @@ describe('ClassifierClient model choice', () => {
     latest().ready();
     await expect(switched).resolves.toMatchObject({ type: 'ready' });
     await expect(client.ready).resolves.toMatchObject({ type: 'ready' });
+  });
+});
+
+describe('ClassifierClient start-up', () => {
+  it('gives the worker its init request at once, and the next worker what this start found of WebGPU', async () => {
+    const first = new ClassifierClient({}, { choice: 'fast' });
+    const init = latest().received[0];
+    expect(init).toMatchObject({ type: 'init', choice: 'fast', preferWebGpu: true, numThreads: 2 });
+    expect(init).not.toHaveProperty('lastAdapter');
+    latest().ready('none');
+    await first.ready;
+    new ClassifierClient({}, { choice: 'fast' });
+    expect(latest().received[0]).toMatchObject({ type: 'init', lastAdapter: 'none' });
+    latest().ready('found');
+    await tick();
+    new ClassifierClient();
+    expect(latest().received[0]).toMatchObject({ lastAdapter: 'found' });
+    // A start that asked for no adapter (WebGPU off in settings) leaves what the last one found.
+    latest().ready(null);
+    await tick();
+    new ClassifierClient();
+    expect(latest().received[0]).toMatchObject({ lastAdapter: 'found' });
   });
 });

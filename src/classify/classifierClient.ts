@@ -7,8 +7,9 @@
 // MAX_RESTARTS crashes with no result in between, the client gives up and says so.
 import { errorText } from '../errorText';
 import { CLASSIFIER_MODELS, ORT_WASM, servedUrl } from '../servedFiles';
+import { readLastAdapter, rememberAdapter } from './lastAdapter';
 import type { Backend, FromWorker, InitRequest, ModelChoice, ModelTier, ModelUrls, ReadyMessage } from './protocol';
-import { isFromWorker } from './protocol';
+import { isFromWorker, workerName } from './protocol';
 
 export const MAX_RESTARTS = 3;
 
@@ -135,7 +136,10 @@ export class ClassifierClient {
 
   private start(): [Worker, Promise<ReadyMessage>] {
     this.loaded = false;
-    const worker = new Worker(new URL('../../workers/classifier.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../../workers/classifier.worker.ts', import.meta.url), {
+      type: 'module',
+      name: workerName(this.initRequest()),
+    });
     const loading = new Promise<ReadyMessage>((resolve, reject) => {
       // Events of a worker already replaced are ignored: it was terminated and its requests rejected.
       worker.onmessage = (e: MessageEvent<unknown>) => {
@@ -159,6 +163,7 @@ export class ClassifierClient {
     loading.then(
       (ready) => {
         if (worker !== this.worker) return;
+        rememberAdapter(ready.adapter);
         this.loaded = true;
         this.current = ready.model;
         if (this.everLoaded) this.events.onRestarted?.();
@@ -174,9 +179,14 @@ export class ClassifierClient {
         this.rejectPending(this.stopped);
       },
     );
+    return [worker, loading];
+  }
+
+  private initRequest(): InitRequest {
     const base = document.baseURI;
     const abs = (p: string) => servedUrl(p, base);
-    const init: InitRequest = {
+    const lastAdapter = readLastAdapter();
+    return {
       type: 'init',
       models: Object.fromEntries(
         Object.entries(CLASSIFIER_MODELS).map(([tier, m]) => [
@@ -191,9 +201,8 @@ export class ClassifierClient {
       },
       preferWebGpu: this.options.preferWebGpu ?? true,
       numThreads: Math.min(4, navigator.hardwareConcurrency || 1),
+      ...(lastAdapter ? { lastAdapter } : {}),
     };
-    worker.postMessage(init);
-    return [worker, loading];
   }
 
   private rejectPending(e: Error): void {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isFromWorker, isToWorker, validateSidecar } from './protocol';
+import {
+  initFromWorkerName,
+  isFromWorker,
+  isToWorker,
+  validateSidecar,
+  workerName,
+  type InitRequest,
+} from './protocol';
 
 const sidecar = {
   id: 'mask_vgg16_224',
@@ -57,5 +64,29 @@ describe('validateSidecar', () => {
     expect(validateSidecar({ ...sidecar, input: { ...sidecar.input, layout: 'NHWC' } })).toMatch(/NCHW/);
     expect(validateSidecar([])).toMatch(/sha256|object/);
     expect(validateSidecar(null)).toMatch(/object/);
+  });
+});
+
+describe('the init request in the worker name', () => {
+  const init: InitRequest = {
+    type: 'init',
+    models: {
+      accurate: { modelUrl: 'http://x/a.onnx', sidecarUrl: 'http://x/a.json' },
+      fast: { modelUrl: 'http://x/f.onnx', sidecarUrl: 'http://x/f.json' },
+    },
+    choice: 'auto',
+    wasmPaths: { webgpu: { mjs: 'a', wasm: 'b' }, wasm: { mjs: 'c', wasm: 'd' } },
+    preferWebGpu: true,
+    numThreads: 2,
+    lastAdapter: 'none',
+  };
+
+  it('round-trips, and anything else in a name is no init request', () => {
+    expect(initFromWorkerName(workerName(init))).toEqual(init);
+    expect(initFromWorkerName('')).toBeNull();
+    expect(initFromWorkerName('classifier')).toBeNull();
+    expect(initFromWorkerName(workerName(init).slice(0, -1))).toBeNull();
+    expect(initFromWorkerName(workerName({ ...init, choice: 'best' as 'auto' }))).toBeNull();
+    expect(initFromWorkerName(workerName({ ...init, lastAdapter: 'maybe' as 'none' }))).toBeNull();
   });
 });

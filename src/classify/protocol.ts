@@ -35,7 +35,15 @@ export interface InitRequest {
   wasmPaths: Record<'webgpu' | 'wasm', { mjs: string; wasm: string }>;
   preferWebGpu: boolean;
   numThreads: number;
+  /**
+   * What the previous start found when it asked for a WebGPU adapter (the page remembers it; absent: not
+   * known). After 'none' the worker starts the plain WASM runtime while it asks again, instead of after.
+   */
+  lastAdapter?: AdapterFound;
 }
+
+/** Whether a start's WebGPU adapter request found one. */
+export type AdapterFound = 'found' | 'none';
 
 /** A batch of face crops, RGBA bytes of size x size each, back to back (transferred, not copied). */
 export interface ClassifyRequest {
@@ -65,6 +73,8 @@ export interface ReadyMessage {
   /** Why this model: chosen in settings, or what auto measured or lacked (e.g. `auto: no WebGPU adapter`). */
   modelReason: string;
   threads: number;
+  /** What this start's adapter request found; null when it asked for none (WebGPU turned off in settings). */
+  adapter: AdapterFound | null;
 }
 
 export interface ResultMessage {
@@ -103,7 +113,13 @@ export function isFromWorker(value: unknown): value is FromWorker {
 export function isToWorker(value: unknown): value is ToWorker {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  if (v.type === 'init') return isModelChoice(v.choice) && isUrls(v.models, 'accurate') && isUrls(v.models, 'fast');
+  if (v.type === 'init')
+    return (
+      isModelChoice(v.choice) &&
+      isUrls(v.models, 'accurate') &&
+      isUrls(v.models, 'fast') &&
+      (v.lastAdapter === undefined || v.lastAdapter === 'found' || v.lastAdapter === 'none')
+    );
   if (v.type === 'classify') {
     const { id, size, count, rgba } = v;
     return (
@@ -115,6 +131,29 @@ export function isToWorker(value: unknown): value is ToWorker {
     );
   }
   return false;
+}
+
+const WORKER_NAME = 'maskgate-classifier ';
+
+/**
+ * The worker's name, which carries its init request. A message posted to a worker that is still starting is
+ * forwarded by a main-thread task, and at start-up the main thread is busy compiling MediaPipe's wasm: the
+ * init request arrived 150–200 ms after the worker's script had run (warm start, 2026-11-30). The name is
+ * there as soon as the script runs.
+ */
+export function workerName(init: InitRequest): string {
+  return WORKER_NAME + JSON.stringify(init);
+}
+
+/** The init request in a worker's name (workerName), or null when it carries none. */
+export function initFromWorkerName(name: string): InitRequest | null {
+  if (!name.startsWith(WORKER_NAME)) return null;
+  try {
+    const value: unknown = JSON.parse(name.slice(WORKER_NAME.length));
+    return isToWorker(value) && value.type === 'init' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 function isUrls(models: unknown, tier: ModelTier): boolean {

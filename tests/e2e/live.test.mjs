@@ -167,6 +167,13 @@ test('live: labelled faces appear, follow the video, are logged once per person;
   const faces = await readFaces(card);
   assert.equal(faces.length, 1);
   assert.equal(faces[0].label, 'correct');
+  // That was a later start: it knew this browser has no WebGPU adapter, so its classifier worker started the
+  // plain WASM runtime before asking again (workers/classifier.worker.ts startRuntime). Still WASM, said why.
+  assert.equal(await page.evaluate(() => localStorage.getItem('maskgate.webgpuAdapter')), 'none');
+  await page.getByTestId('nav-live').click();
+  await waitForModels(page);
+  assert.match(await page.getByTestId('backend').innerText(), /^WASM/);
+  assert.match(await page.getByTestId('status-line').innerText(), /no WebGPU adapter/);
   assert.deepEqual(failedRequests, []);
   assert.deepEqual(
     problems.filter((p) => p.startsWith('pageerror')),
