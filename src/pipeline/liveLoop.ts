@@ -83,6 +83,8 @@ export class LiveLoop {
   /** Whether the rotating tiles' task is queued, and how long it last took (ms). */
   private tilesPending = false;
   private tilesMs = 0;
+  /** The latest frame given to onFrame: shown again, with the new labels, when a face gets its first one. */
+  private lastFrame: LiveFrame | null = null;
 
   private readonly video: HTMLVideoElement;
 
@@ -157,14 +159,15 @@ export class LiveLoop {
         this.refreshTilesSoon();
         this.emit(this.tracker.update(now, boxes));
         this.classifyDue(now, width, height);
-        this.handlers.onFrame({
+        this.lastFrame = {
           timestamp: now,
           tracks: this.tracker.activeTracks,
           width,
           height,
           detectFps: this.fps,
           detectMs,
-        });
+        };
+        this.handlers.onFrame(this.lastFrame);
       } catch (e) {
         this.handlers.onError(`Face detection failed: ${errorText(e)}`);
       }
@@ -236,12 +239,18 @@ export class LiveLoop {
         this.msPerFace = this.msPerFace === null ? perFace : this.msPerFace * 0.7 + perFace * 0.3;
         due.forEach((t, i) => this.tracker.addProbs(t.id, predictionAt(probs, i).probs, now));
         const labelled = performance.now();
+        let firstLabels = false;
         for (const t of due) {
           // `t` is the track as it was when asked: no result then means this is its first label.
           if (t.classifications > 0 || !this.tracker.activeTracks.some((a) => a.id === t.id)) continue;
+          firstLabels = true;
           performance.measure(LABEL_LATENCY_MEASURE, { start: t.firstSeen, end: labelled });
           performance.clearMeasures(LABEL_LATENCY_MEASURE);
         }
+        // A first label is shown now, on the last frame's boxes, not with the next frame: that comes a frame
+        // interval plus a detection later (15 fps camera, 40–80 ms detection: 100–150 ms).
+        if (firstLabels && this.running && this.lastFrame)
+          this.handlers.onFrame({ ...this.lastFrame, tracks: this.tracker.activeTracks });
         const model = classifier.model;
         if (model) for (const t of due) this.labelledBy.set(t.id, { id: model.id, version: model.version });
         const live = new Set(this.tracker.activeTracks.map((t) => t.id));
