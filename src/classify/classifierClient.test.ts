@@ -1,6 +1,6 @@
 // The client's side of a worker crash, with a scripted Worker in place of the browser's (node has none):
 // pending requests are rejected, the worker is replaced, restarts are bounded. The real worker dying in
-// a browser mid-run is covered by tests/e2e/faults-worker.test.mjs.
+// a browser mid-run is covered by tests/e2e/faults-live.test.mjs.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClassifierClient, ClassifierLoadError, ClassifierStoppedError, MAX_RESTARTS } from './classifierClient';
 import { initFromWorkerName, type AdapterFound, type FromWorker, type ToWorker } from './protocol';

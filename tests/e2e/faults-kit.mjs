@@ -14,7 +14,7 @@ export function entranceClip() {
   return out;
 }
 
-/** Every logged event, oldest first: [{id, label, camera, thumbnail: bytes or 0}]. */
+/** Every logged event, oldest first: [{id, label, camera, firstSeen (epoch ms), thumbnail: bytes or 0}]. */
 export function readLogged(page) {
   return page.evaluate(
     () =>
@@ -37,6 +37,7 @@ export function readLogged(page) {
                 id: e.id,
                 label: e.label,
                 camera: e.camera,
+                firstSeen: e.firstSeen,
                 thumbnail: e.thumbnail ? e.thumbnail.size : 0,
               })),
             );

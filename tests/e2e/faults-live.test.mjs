@@ -1,5 +1,5 @@
 // Fault suite, live side (see FAULTS.md): no camera, camera unplugged mid-run, no WebGPU adapter, WebGPU
-// device lost, IndexedDB unavailable or full, reload and tab crash while logging. One fake-camera browser
+// device lost, IndexedDB unavailable or full, reload and tab crash while logging, the classifier worker killed. One fake-camera browser
 // is shared; each case gets a fresh context (its own storage) with its faults injected by init scripts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +29,13 @@ after(async () => {
 
 /** A fresh context (empty storage, no service worker) with the given init scripts, on the loaded app. */
 async function openApp(t, ...initScripts) {
+  const opened = await openPage(t, ...initScripts);
+  await waitForModels(opened.page);
+  return opened;
+}
+
+/** The same, without waiting for the models (the camera can be started while they load). */
+async function openPage(t, ...initScripts) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   // Closed even when the case fails: a camera left running would starve the next case of CPU.
   t.after(() => context.close());
@@ -36,7 +43,6 @@ async function openApp(t, ...initScripts) {
   const page = await context.newPage();
   const problems = watchPage(page);
   await page.goto(server.url);
-  await waitForModels(page);
   return { context, page, problems };
 }
 
@@ -44,7 +50,8 @@ const labelledFace = (page) => page.locator('[data-testid="live-screen"] li[data
 const pageErrors = (problems) => problems.filter((p) => p.startsWith('pageerror'));
 
 test('faults: no camera at all → "No camera was found", photo mode offered', async (t) => {
-  const { page, problems } = await openApp(t, NO_CAMERA);
+  // Start pressed while the models load, as a user may: the camera error needs no model.
+  const { page, problems } = await openPage(t, NO_CAMERA);
   await page.getByTestId('start-camera').click();
   const error = page.getByTestId('live-error');
   await error.waitFor();
@@ -240,4 +247,75 @@ test('faults: reload in the middle of logging → every event already final is s
       kept.some((k) => k.id === e.id && k.label === e.label),
       `event ${e.id} lost in the reload`,
     );
+});
+
+// The classifier worker dies in the middle of a live run. Browsers fire no event when a worker is terminated, so
+// the crash is made real inside the worker: it stops answering (its message handler is removed, so the batch in
+// flight never gets a result) and throws an uncaught error, which reaches the page as the Worker's `error` event,
+// as a wasm abort would. The page must settle what the worker owed, start a new one, and keep labelling and
+// logging; nothing already logged is lost.
+
+test('faults: classifier worker killed mid-run → pending batch settled, worker restarted, labels and logging resume', async (t) => {
+  const { page, problems } = await openApp(t);
+  await page.getByTestId('start-camera').click();
+  // Generous waits: one batch takes ~0.5 s on an idle 2-core machine but several seconds on a busy one.
+  // A logged event is a labelled person: it needs classification results.
+  const before = await waitForLogged(page, 1, 60_000);
+
+  const worker = page.workers().find((w) => w.url().includes('classifier.worker'));
+  assert.ok(
+    worker,
+    `no classifier worker among ${page
+      .workers()
+      .map((w) => w.url())
+      .join(', ')}`,
+  );
+  const closed = new Promise((resolve) => worker.once('close', () => resolve(true)));
+  // Stop answering first, so that a batch is surely in flight (a face is in view), then die.
+  await worker.evaluate(() => {
+    self.onmessage = null;
+  });
+  await page.waitForTimeout(1_500);
+  await worker.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated classifier crash');
+    });
+  });
+
+  const restarting = page.getByTestId('classifier-restarting');
+  await restarting.waitFor({ timeout: 10_000 });
+  assert.match(
+    await restarting.innerText(),
+    /restarting the classifier: the classifier worker stopped \(.*simulated classifier crash\)/,
+  );
+  await restarting.waitFor({ state: 'detached', timeout: 90_000 });
+  // Playwright hears of the old worker's end and the new one's start as events of their own, which can come
+  // after the page already shows the restart done (CI saw the old one still listed once): wait for both.
+  assert.ok(
+    await Promise.race([closed, page.waitForTimeout(30_000).then(() => false)]),
+    'the crashed worker was not terminated',
+  );
+  const replaced = () => page.workers().some((w) => w !== worker && w.url().includes('classifier.worker'));
+  for (const deadline = Date.now() + 30_000; !replaced() && Date.now() < deadline;) await page.waitForTimeout(100);
+  assert.ok(replaced(), 'the classifier worker was not replaced');
+
+  // Labels resume: a person first seen after the restart (the clip brings one every ~4.5 s) is classified and
+  // logged.
+  const restartedAt = await page.evaluate(() => Date.now());
+  let afterwards = [];
+  for (const deadline = Date.now() + 120_000; !afterwards.some((e) => e.firstSeen > restartedAt);) {
+    assert.ok(Date.now() < deadline, 'no one seen after the restart was logged');
+    await page.waitForTimeout(250);
+    afterwards = await readLogged(page);
+  }
+  for (const e of before)
+    assert.ok(
+      afterwards.some((a) => a.id === e.id && a.label === e.label),
+      `event ${e.id} was lost`,
+    );
+  assert.ok(afterwards.every((e) => ['correct', 'incorrect', 'none'].includes(e.label)));
+  assert.equal(await page.getByTestId('live-error').count(), 0, 'the restart was reported as a live error');
+  assert.equal(await page.getByTestId('model-error').count(), 0);
+  assert.match(await page.getByTestId('classify-ms').innerText(), /^classify \d+ ms$/);
+  assert.deepEqual(pageErrors(problems), []);
 });
