@@ -77,7 +77,8 @@ async function upload(path) {
   await card.and(page.locator(':not([data-status="working"])')).waitFor({ timeout: 60_000 });
   const started = Date.now();
   assert.equal(await page.evaluate(() => 1 + 1), 2);
-  assert.ok(Date.now() - started < 1000, 'the page is not responsive');
+  // Generous for a busy machine (an answer takes ~10–50 ms); a main thread stuck decoding takes far longer.
+  assert.ok(Date.now() - started < 5000, 'the page is not responsive');
   const status = await card.getAttribute('data-status');
   const error = status === 'error' ? await card.getByRole('alert').innerText() : null;
   const note = (await card.getByTestId('photo-note').count()) ? await card.getByTestId('photo-note').innerText() : null;
