@@ -38,10 +38,7 @@ const calls: string[] = [];
 let adapterAnswer: Promise<string | null> = Promise.resolve(null);
 
 vi.mock('./session', () => ({
-  configureWasm: (paths: { wasm: string }, threads: number) => (
-    calls.push(`configure ${paths.wasm} ×${threads}`),
-    threads
-  ),
+  configureWasm: (paths: { wasm: string }) => (calls.push(`configure ${paths.wasm}`), 2),
   startWasmRuntime: async () => (calls.push('start runtime'), null),
   webGpuUnavailableReason: () => (calls.push('ask adapter'), adapterAnswer),
   createSession: async (_model: Uint8Array, noGpu: string | null) =>
@@ -130,15 +127,14 @@ describe('classifier worker: start-up', () => {
     adapterAnswer = Promise.resolve(null);
     await loadWorker(INIT, 'name');
     await vi.waitFor(() => expect(ready()).toMatchObject({ backend: 'webgpu', adapter: 'found' }));
-    expect(calls).toEqual(['ask adapter', 'configure jsep.wasm ×2', 'start runtime']);
+    expect(calls).toEqual(['ask adapter', 'configure jsep.wasm', 'start runtime']);
   });
 
   it('after a start that found no adapter, starts the plain WASM runtime before the adapter answers', async () => {
     let answer!: (reason: string | null) => void;
     adapterAnswer = new Promise((r) => (answer = r));
     await loadWorker({ ...INIT, choice: 'auto', lastAdapter: 'none' }, 'name');
-    // Auto without WebGPU is the fast tier: one thread of the two, the other left to the page.
-    await vi.waitFor(() => expect(calls).toEqual(['configure plain.wasm ×1', 'start runtime', 'ask adapter']));
+    await vi.waitFor(() => expect(calls).toEqual(['configure plain.wasm', 'start runtime', 'ask adapter']));
     expect(ready()).toBeUndefined();
     answer('no WebGPU adapter');
     await vi.waitFor(() => expect(ready()).toBeDefined());
@@ -155,7 +151,7 @@ describe('classifier worker: start-up', () => {
     adapterAnswer = Promise.resolve(null);
     await loadWorker({ ...INIT, lastAdapter: 'none' }, 'name');
     await vi.waitFor(() => expect(ready()).toBeDefined());
-    expect(calls).toEqual(['configure plain.wasm ×2', 'start runtime', 'ask adapter']);
+    expect(calls).toEqual(['configure plain.wasm', 'start runtime', 'ask adapter']);
     expect(ready()).toMatchObject({
       backend: 'wasm',
       fallbackReason: 'a WebGPU adapter was found after start-up; it is used from the next start',
@@ -166,7 +162,7 @@ describe('classifier worker: start-up', () => {
   it('WebGPU off in settings: no adapter request at all', async () => {
     await loadWorker({ ...INIT, preferWebGpu: false }, 'name');
     await vi.waitFor(() => expect(ready()).toBeDefined());
-    expect(calls).toEqual(['configure plain.wasm ×2', 'start runtime']);
+    expect(calls).toEqual(['configure plain.wasm', 'start runtime']);
     expect(ready()).toMatchObject({ backend: 'wasm', fallbackReason: 'WebGPU turned off in settings', adapter: null });
   });
 });

@@ -11,7 +11,7 @@ import {
   type ModelSidecar,
   type ModelTier,
 } from '../src/classify/protocol';
-import { decideAfterProbe, planModel, probeDone, wasmThreads } from '../src/classify/modelChoice';
+import { decideAfterProbe, planModel, probeDone } from '../src/classify/modelChoice';
 import { rgbaToNchw } from '../src/classify/preprocess';
 import { fileName, loadModelBytes, loadSidecar, ModelLoadError } from './modelLoader';
 import {
@@ -151,23 +151,14 @@ interface Runtime {
  * critical path on this machine (2026-11-30). An adapter found after all is used from the next start.
  */
 async function startRuntime(req: InitRequest): Promise<Runtime> {
-  /** `noGpu`: why WebGPU is not used (it decides the tier, and so the threads), null on WebGPU. */
-  const begin = (build: 'webgpu' | 'wasm', noGpu: string | null) => {
-    const plan = noGpu === null ? null : planModel(req.choice, noGpu);
-    const threads = configureWasm(
-      req.wasmPaths[build],
-      wasmThreads(plan?.kind === 'load' ? plan.tier : null, req.numThreads),
-    );
+  const begin = (build: 'webgpu' | 'wasm') => {
+    const threads = configureWasm(req.wasmPaths[build], req.numThreads);
     runtime = startWasmRuntime();
     return threads;
   };
-  if (!req.preferWebGpu) {
-    const noGpu = 'WebGPU turned off in settings';
-    return { threads: begin('wasm', noGpu), noGpu, adapter: null };
-  }
+  if (!req.preferWebGpu) return { threads: begin('wasm'), noGpu: 'WebGPU turned off in settings', adapter: null };
   if (req.lastAdapter === 'none') {
-    // This start stays on WASM whatever the adapter request says, so its tier is already known.
-    const threads = begin('wasm', 'no WebGPU adapter at the last start');
+    const threads = begin('wasm');
     const reason = await webGpuUnavailableReason();
     if (reason !== null) return { threads, noGpu: reason, adapter: 'none' };
     return {
@@ -178,7 +169,7 @@ async function startRuntime(req: InitRequest): Promise<Runtime> {
   }
   const reason = await webGpuUnavailableReason();
   return {
-    threads: begin(reason === null ? 'webgpu' : 'wasm', reason),
+    threads: begin(reason === null ? 'webgpu' : 'wasm'),
     noGpu: reason,
     adapter: reason === null ? 'found' : 'none',
   };

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   ACCURATE_MAX_MS_PER_FACE,
   decideAfterProbe,
-  wasmThreads,
   FIRST_RUN_MAX_MS,
   isModelChoice,
   median,
@@ -82,15 +81,5 @@ describe('helpers', () => {
 
   it('recognises the settings values only', () => {
     expect(['auto', 'accurate', 'fast', 'vgg', null].map(isModelChoice)).toEqual([true, true, true, false, false]);
-  });
-});
-
-describe('wasmThreads', () => {
-  it('leaves one core to the page for the fast tier, gives the VGG16 (or a tier not known yet) every core', () => {
-    expect(wasmThreads('fast', 2)).toBe(1);
-    expect(wasmThreads('fast', 4)).toBe(3);
-    expect(wasmThreads('fast', 1)).toBe(1);
-    expect(wasmThreads('accurate', 2)).toBe(2);
-    expect(wasmThreads(null, 4)).toBe(4);
   });
 });

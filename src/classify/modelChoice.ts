@@ -52,17 +52,6 @@ export function planModel(choice: ModelChoice, webGpuUnavailable: string | null)
   return { kind: 'probe-accurate' };
 }
 
-/**
- * Threads for onnxruntime's WASM runtime, given at most `cores`: the fast tier leaves one core to the page. On
- * this 2-core machine one thread runs it as fast as two (41.0 / 48.0 ms for one face, 21.5 / 19.9 ms per face in
- * fours; `npm run bench`, 2026-11-30), and with two the live loop's frames (~15 ms of detection) shared both cores
- * with them and ran 40–55 ms now and then. The VGG16 gains from every thread (1041 → 671 ms a face); `null` (the
- * tier is not known yet: WebGPU first, WASM only if its device is lost) takes them all too.
- */
-export function wasmThreads(tier: ModelTier | null, cores: number): number {
-  return Math.max(1, tier === 'fast' ? cores - 1 : cores);
-}
-
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);
