@@ -1,7 +1,13 @@
 /// <reference lib="webworker" />
 // Times the classifier in a worker, as the app runs it: the app's own session code (workers/session.ts),
 // one worker per configuration because ORT fixes the WASM thread count at its first session.
-import { configureWasm, createSession, createWasmSession, inputTensor } from '../../workers/session';
+import {
+  configureWasm,
+  createSession,
+  createWasmSession,
+  inputTensor,
+  webGpuUnavailableReason,
+} from '../../workers/session';
 import { pixels } from '../lib/pixels.mjs';
 import type { ClassifierJob, ClassifierResult } from './protocol';
 
@@ -16,7 +22,7 @@ async function run(job: ClassifierJob): Promise<void> {
   const t1 = performance.now();
   const s =
     job.backend === 'webgpu'
-      ? await createSession(bytes, true, threads)
+      ? await createSession(bytes, await webGpuUnavailableReason(), threads)
       : await createWasmSession(bytes, threads, 'bench');
   const createMs = performance.now() - t1;
   const batches: ClassifierResult['batches'] = [];
