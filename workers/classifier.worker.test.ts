@@ -3,6 +3,7 @@
 // logic is tested here and the status line's reaction in tests/e2e (see tests/e2e/FAULTS.md).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { workerName, type FromWorker, type InitRequest } from '../src/classify/protocol';
+import { initRequest } from '../tests/helpers/initRequest';
 
 interface FakeSession {
   backend: 'webgpu' | 'wasm';
@@ -50,17 +51,7 @@ vi.mock('./session', () => ({
 const posted: FromWorker[] = [];
 let onmessage: (e: { data: unknown }) => void;
 
-const INIT: InitRequest = {
-  type: 'init',
-  models: {
-    accurate: { modelUrl: 'http://x/m.onnx', sidecarUrl: 'http://x/m.json' },
-    fast: { modelUrl: 'http://x/f.onnx', sidecarUrl: 'http://x/f.json' },
-  },
-  choice: 'accurate',
-  wasmPaths: { webgpu: { mjs: 'jsep.mjs', wasm: 'jsep.wasm' }, wasm: { mjs: 'plain.mjs', wasm: 'plain.wasm' } },
-  preferWebGpu: true,
-  numThreads: 2,
-};
+const INIT = initRequest();
 
 /** Loads the worker module; its init request comes in its name (as ClassifierClient sends it), else by message. */
 async function loadWorker(init: InitRequest, via: 'name' | 'message') {
