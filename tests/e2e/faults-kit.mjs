@@ -47,13 +47,22 @@ export function readLogged(page) {
   );
 }
 
-/** Waits until at least `n` events are in the log; returns them. */
-export async function waitForLogged(page, n, timeout = LIVE_WAIT_MS) {
+/**
+ * Waits until the log holds at least `until` events, or (a function) until it says the events are there; returns
+ * them.
+ */
+export async function waitForLogged(page, until, timeout = LIVE_WAIT_MS) {
+  const done = typeof until === 'function' ? until : (events) => events.length >= until;
   const deadline = Date.now() + timeout;
   for (;;) {
     const events = await readLogged(page);
-    if (events.length >= n) return events;
-    if (Date.now() > deadline) throw new Error(`only ${events.length} of ${n} events logged after ${timeout} ms`);
+    if (done(events)) return events;
+    if (Date.now() > deadline)
+      throw new Error(
+        typeof until === 'function'
+          ? `${events.length} events logged after ${timeout} ms, not the one awaited`
+          : `only ${events.length} of ${until} events logged after ${timeout} ms`,
+      );
     await page.waitForTimeout(250);
   }
 }

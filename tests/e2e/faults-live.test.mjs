@@ -302,12 +302,7 @@ test('faults: classifier worker killed mid-run → pending batch settled, worker
   // Labels resume: a person first seen after the restart (the clip brings one every ~4.5 s) is classified and
   // logged.
   const restartedAt = await page.evaluate(() => Date.now());
-  let afterwards = [];
-  for (const deadline = Date.now() + 120_000; !afterwards.some((e) => e.firstSeen > restartedAt);) {
-    assert.ok(Date.now() < deadline, 'no one seen after the restart was logged');
-    await page.waitForTimeout(250);
-    afterwards = await readLogged(page);
-  }
+  const afterwards = await waitForLogged(page, (events) => events.some((e) => e.firstSeen > restartedAt), 120_000);
   for (const e of before)
     assert.ok(
       afterwards.some((a) => a.id === e.id && a.label === e.label),
