@@ -40,6 +40,12 @@ export interface FaceFinder {
   detectImage(src: HTMLCanvasElement | HTMLImageElement | ImageBitmap): ScoredBox[];
   /** One video frame, all of it in one call: `refreshVideoTiles` then `detectVideoFrame`. */
   detectVideo(video: HTMLVideoElement, timestampMs: number): ScoredBox[];
+  /**
+   * Copies the video's current frame (and its halvings) for the next `detectVideoFrame`, which then detects on
+   * that copy instead of copying the video itself: the live loop copies in the frame callback and detects in a
+   * task of its own.
+   */
+  captureVideoFrame(video: HTMLVideoElement): void;
   /** The whole frame, merged with the rotating tiles' latest results (see `refreshVideoTiles`). */
   detectVideoFrame(video: HTMLVideoElement, timestampMs: number): ScoredBox[];
   /**
@@ -345,6 +351,8 @@ export class TiledFaceFinder implements FaceFinder {
   private readonly halvings: HTMLCanvasElement[] = [];
   /** The pyramid of the latest video frame pass, while its halvings still hold that frame. */
   private framePyramid: { width: number; height: number; levels: Scaled[] } | null = null;
+  /** Whether framePyramid holds a frame captured for the next detectVideoFrame (captureVideoFrame). */
+  private captured = false;
   /** The latest video frame, copied once per frame pass (frameOf). */
   private frameCopy: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | null = null;
 
@@ -493,6 +501,7 @@ export class TiledFaceFinder implements FaceFinder {
     const { tileMaxFill } = this.tuning;
     // A photo draws its own halvings over the shared canvases.
     this.framePyramid = null;
+    this.captured = false;
     const levels = this.pyramid(src, frame.width, frame.height);
     return this.tagged(
       regions.flatMap((r) => this.runRegion(levels, r, frame).filter((b) => keepRegionBox(b, r, tileMaxFill))),
@@ -526,7 +535,12 @@ export class TiledFaceFinder implements FaceFinder {
     const wholeFrame = videoPyramid !== null || videoLevels.includes(1);
     let full: ScoredBox[] = [];
     if (wholeFrame) {
-      const levels = this.pyramid(this.frameOf(video, width, height), width, height);
+      const last = this.framePyramid;
+      const levels =
+        this.captured && last?.width === width && last.height === height
+          ? last.levels
+          : this.pyramid(this.frameOf(video, width, height), width, height);
+      this.captured = false;
       this.framePyramid = { width, height, levels };
       full = this.runRegion(levels, { x: 0, y: 0, w: width, h: height }, { width, height });
     }
@@ -536,6 +550,13 @@ export class TiledFaceFinder implements FaceFinder {
     );
     const cached = fresh.flatMap(([, c]) => c.boxes);
     return this.finish(this.tagged([...full, ...cached]), width, height);
+  }
+
+  captureVideoFrame(video: HTMLVideoElement): void {
+    const { width, height } = sourceSize(video);
+    if (width === 0 || height === 0) return;
+    this.framePyramid = { width, height, levels: this.pyramid(this.frameOf(video, width, height), width, height) };
+    this.captured = true;
   }
 
   get videoTilesPerFrame(): number {
