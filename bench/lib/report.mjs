@@ -75,8 +75,8 @@ export function markdown(r) {
           'faces in clip',
           'classifier',
           'loop fps',
-          'frame ms median',
-          'frame ms p90',
+          'frame work ms median',
+          'frame work ms p90',
           'detect ms (status)',
           'classify ms (status)',
           'first label ms median / p90 (faces)',
@@ -86,6 +86,8 @@ export function markdown(r) {
         ],
         rows,
       ),
+      '',
+      '- loop fps: frames analysed per second. Frame work: the main thread\'s work per analysed frame, its copy in the camera\'s frame callback plus its analysis task (measured by the app, `maskgate:frame-work`); the rotating tiles run in tasks of their own. Long tasks: every main-thread task over 50 ms while the loop ran.',
       '',
     );
   }

@@ -15,6 +15,12 @@ import { errorText } from '../errorText';
  * labelLatencyMs). Cleared at once, so a long session keeps no timeline entries; observers still get it.
  */
 export const LABEL_LATENCY_MEASURE = 'maskgate:label-latency';
+/**
+ * A User Timing measure per analysed frame: starts when the frame is copied, lasts as long as the main thread
+ * worked on it (the copy in the frame callback plus its analysis task, not the wait between). Read by
+ * `npm run bench` as the live loop's work per frame; cleared at once like the label latency.
+ */
+export const FRAME_WORK_MEASURE = 'maskgate:frame-work';
 
 /** Each face is re-classified at most this often. */
 export const RECLASSIFY_MS = 400;
@@ -194,6 +200,8 @@ export class LiveLoop {
         detectMs,
       };
       this.handlers.onFrame(this.lastFrame);
+      performance.measure(FRAME_WORK_MEASURE, { start: now, duration: copyMs + performance.now() - t0 });
+      performance.clearMeasures(FRAME_WORK_MEASURE);
     } catch (e) {
       this.handlers.onError(`Face detection failed: ${errorText(e)}`);
     }
