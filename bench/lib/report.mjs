@@ -87,7 +87,7 @@ export function markdown(r) {
         rows,
       ),
       '',
-      '- loop fps: frames analysed per second. Frame work: the main thread\'s work per analysed frame, its copy in the camera\'s frame callback plus its analysis task (measured by the app, `maskgate:frame-work`); the rotating tiles run in tasks of their own. Long tasks: every main-thread task over 50 ms while the loop ran.',
+      "- loop fps: frames analysed per second. Frame work: the main thread's work per analysed frame, its copy in the camera's frame callback plus its analysis task (measured by the app, `maskgate:frame-work`); the rotating tiles run in tasks of their own. Long tasks: every main-thread task over 50 ms while the loop ran.",
       '',
     );
   }
