@@ -90,7 +90,8 @@ export default defineConfig({
         globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,tflite,onnx,json}'],
         // Browsers without wasm SIMD (Safari < 16.4) still get the no-SIMD MediaPipe build online; not
         // precaching it saves every other install 12 MB.
-        globIgnores: ['**/*nosimd*'],
+        // MediaPipe's own short-range weights are served as the evaluations' baseline; the app runs MaskGate's.
+        globIgnores: ['**/*nosimd*', '**/models/face_detection_short_range.tflite'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         cleanupOutdatedCaches: true,
         // Models and wasm under their content-versioned URLs, fetched through the HTTP cache the page shares.

@@ -5,7 +5,7 @@ import {
   CLASSIFIER_MODELS,
   DETECTOR_MODELS,
   MEDIAPIPE_WASM_DIR,
-  PHOTO_DETECTOR_MODEL,
+  TUNED_SHORT_DETECTOR_MODEL,
   MEDIAPIPE_WASM_FILES,
   ORT_WASM_FILES,
   servedUrl,
@@ -13,7 +13,7 @@ import {
 
 describe('served-file manifest', () => {
   it('names the face models that scripts/face-models builds', () => {
-    expect([...Object.values(DETECTOR_MODELS), PHOTO_DETECTOR_MODEL].sort()).toEqual(
+    expect([...Object.values(DETECTOR_MODELS), TUNED_SHORT_DETECTOR_MODEL].sort()).toEqual(
       FACE_MODEL_NAMES.map((n) => `models/${n}`).sort(),
     );
   });

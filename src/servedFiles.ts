@@ -14,13 +14,19 @@ export const CLASSIFIER_MODELS = {
   fast: { model: 'models/mask_mnv3s_224.int8.onnx', sidecar: 'models/mask_mnv3s_224.int8.json' },
 } as const;
 
-/** The BlazeFace models by DetectorModel, with the metadata scripts/face-models adds at build time. */
+/**
+ * MediaPipe's BlazeFace files by DetectorModel, with the metadata scripts/face-models adds at build time. The app
+ * runs short range with MaskGate's weights instead (APP_DETECTOR_MODELS); MediaPipe's short-range file is still
+ * served, not precached, as the baseline that tests/detect-eval and the face-model e2e test compare with.
+ */
 export const DETECTOR_MODELS = {
   short: 'models/face_detection_short_range.tflite',
   full: 'models/face_detection_full_range.tflite',
 } as const;
-/** Short range with MaskGate's fine-tuned weights, for photos only (scripts/face-models/buildFaceModels.ts). */
-export const PHOTO_DETECTOR_MODEL = 'models/face_detection_short_range_photo.tflite';
+/** Short range with MaskGate's fine-tuned weights written in (scripts/face-models/buildFaceModels.ts). */
+export const TUNED_SHORT_DETECTOR_MODEL = 'models/face_detection_short_range_tuned.tflite';
+/** The file the app loads for each DetectorModel, live video and photos alike. */
+export const APP_DETECTOR_MODELS = { short: TUNED_SHORT_DETECTOR_MODEL, full: DETECTOR_MODELS.full } as const;
 
 /**
  * ORT's two wasm builds, by the backend they are loaded for. The JSEP build runs the WebGPU and the WASM

@@ -1,6 +1,6 @@
 // Entry of the bench page: exposes window.bench for bench/run.mjs (driven through playwright-core).
-import { createFaceFinder } from '../../src/detect/faceDetector';
-import { ORT_WASM } from '../../src/servedFiles';
+import { createFaceFinder, TUNED_SHORT_MIN_SCORE, TUNED_SHORT_TUNING } from '../../src/detect/faceDetector';
+import { APP_DETECTOR_MODELS, ORT_WASM } from '../../src/servedFiles';
 import type { ClassifierJob, ClassifierResult, DetectJob, DetectResult, FromClassifierWorker } from './protocol';
 
 const origin = location.origin;
@@ -44,11 +44,12 @@ async function detect(job: DetectJob): Promise<DetectResult> {
   canvas.height = 480;
   const ctx = canvas.getContext('2d')!;
   const t0 = performance.now();
-  const file = job.model === 'short' ? 'face_detection_short_range.tflite' : 'face_detection_full_range.tflite';
+  // The file and settings the app runs for this model (src/pipeline/models.ts).
   const finder = await createFaceFinder({
     model: job.model,
     wasmBaseUrl: `${origin}/mediapipe`,
-    modelUrl: `${origin}/models/${file}`,
+    modelUrl: `${origin}/${APP_DETECTOR_MODELS[job.model]}`,
+    ...(job.model === 'short' ? { minScore: TUNED_SHORT_MIN_SCORE, tuning: TUNED_SHORT_TUNING } : {}),
   });
   const createMs = performance.now() - t0;
   // Cover-fit the photo, 10% wider than the frame, and pan across it so no two frames are identical.

@@ -3,9 +3,9 @@
  * files from @mediapipe/face_detection with the TFLite metadata that
  * MediaPipe Tasks' FaceDetector requires (see ./tfliteMetadata.ts).
  *
- * face_detection_short_range_photo.tflite is the short-range graph with MaskGate's fine-tuned weights
- * (models/face_detection_short_range.finetuned, training/detector/) written in: photos use it; live video
- * keeps MediaPipe's weights (the tuned ones boxed half of a large moving face on some frames).
+ * face_detection_short_range_tuned.tflite is the short-range graph with MaskGate's fine-tuned weights
+ * (models/face_detection_short_range.finetuned, training/detector/) written in: the app's short range, live
+ * video and photos. MediaPipe's own short-range file stays served as the evaluations' baseline.
  * MASKGATE_FACE_WEIGHTS_SHORT=PREFIX writes the weights from PREFIX.{bin,json} into the short-range file
  * too (tests/detect-eval compares weights with it; unset or "original": MediaPipe's).
  */
@@ -51,7 +51,7 @@ export const FINETUNED_SHORT_WEIGHTS = join(
 
 /** Served files that are another file with fine-tuned weights written in. */
 const DERIVED: Partial<Record<FaceModelName, { base: FaceModelName; weights: string }>> = {
-  'face_detection_short_range_photo.tflite': {
+  'face_detection_short_range_tuned.tflite': {
     base: 'face_detection_short_range.tflite',
     weights: FINETUNED_SHORT_WEIGHTS,
   },

@@ -43,7 +43,7 @@ export const BLAZEFACE_METADATA = {
     name: 'BlazeFace short-range',
     description: 'BlazeFace short-range (128x128, 896 anchors), faces within ~2 m of the camera.',
   },
-  'face_detection_short_range_photo.tflite': {
+  'face_detection_short_range_tuned.tflite': {
     name: 'BlazeFace short-range, fine-tuned',
     description:
       'BlazeFace short-range (128x128, 896 anchors) with weights fine-tuned by MaskGate on masked faces, for photos.',

@@ -38,7 +38,7 @@ describe('fine-tuned BlazeFace short-range weights', () => {
   it("MediaPipe's weights unless MASKGATE_FACE_WEIGHTS_SHORT names others, for the short range only", () => {
     expect(finetunedWeightsPrefix('face_detection_short_range.tflite', {})).toBeNull();
     // Photos' short-range file always carries the committed weights.
-    expect(finetunedWeightsPrefix('face_detection_short_range_photo.tflite', {})).toBe(FINETUNED_SHORT_WEIGHTS);
+    expect(finetunedWeightsPrefix('face_detection_short_range_tuned.tflite', {})).toBe(FINETUNED_SHORT_WEIGHTS);
     expect(
       finetunedWeightsPrefix('face_detection_full_range.tflite', { MASKGATE_FACE_WEIGHTS_SHORT: '/x/y' }),
     ).toBeNull();

@@ -12,6 +12,7 @@
  */
 import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
 import { iou, type Box, type ScoredBox } from '../geometry/box';
+import { GRID_COLUMNS, gridRows, lumaGrid, regionChange, type LumaGrid } from './frameChange';
 import { scalePlan, type PlannedRegion, type ScalePlanParams } from './scalePlan';
 
 export type DetectorModel = 'short' | 'full';
@@ -112,6 +113,12 @@ export interface DetectorTuning {
   videoTilesPerFrame: number;
   /** Cached tile results older than this are dropped (slow frames must not show stale boxes). */
   videoTileMaxAgeMs: number;
+  /**
+   * A cached tile's boxes are dropped, and the tile runs again before the rotation's next tiles, when its picture
+   * has changed by more than this since (mean absolute luma difference, 0–255, over a coarse grid; see
+   * src/detect/frameChange.ts). Infinity: off.
+   */
+  videoTileMaxChange: number;
   /** Fraction by which neighbouring tiles of `imageLevels` / `videoLevels` overlap. */
   overlap: number;
   /** IoU above which detections are merged. */
@@ -125,7 +132,7 @@ export interface DetectorTuning {
  * Chosen on data/detect (every 10th photo; tests/detect-eval/RESULTS.md) with the pyramid: a face merged from
  * two or more regions needs 0.5, a face seen in one region only needs singleMinScore 0.6. That keeps the recall
  * of min score 0.5 (95 % of faces >= 40 px) at half its unmatched boxes (0.48 per photo instead of 0.91).
- * (Photos' fine-tuned short-range weights want 0.6 / 0.7: PHOTO_SHORT_MIN_SCORE below.)
+ * (MaskGate's fine-tuned short-range weights want 0.6 / 0.7: TUNED_SHORT_MIN_SCORE below.)
  */
 export const DEFAULT_MIN_SCORE = 0.5;
 /** Per-model min score when the options give none (full range: 0.4, with singleMinScore 0.5). */
@@ -150,6 +157,7 @@ export const DEFAULT_TUNING: DetectorTuning = {
   videoLevels: [1, 2],
   videoTilesPerFrame: 4,
   videoTileMaxAgeMs: 700,
+  videoTileMaxChange: 12,
   overlap: 0.25,
   nmsIou: 0.3,
   // Measured on the scenes set: matched head boxes are ~0.93x as wide, ~1.05x as tall and centred
@@ -169,14 +177,15 @@ export const MODEL_TUNING: Record<DetectorModel, Partial<DetectorTuning>> = {
 };
 
 /**
- * Photos' short-range model: MediaPipe's graph with MaskGate's fine-tuned weights (training/detector/), which
- * score faces higher, so min score 0.6 (0.7 seen in one region only), and nested boxes dropped. Chosen on the
+ * The app's short range, live and photos: MediaPipe's graph with MaskGate's fine-tuned weights (training/detector/),
+ * which score faces higher, so min score 0.6 (0.7 seen in one region only), and nested boxes dropped. Chosen on the
  * held-out tenth of data/detect (96.2 / 95.8 / 94.7 % of faces >= 40 px found at min score 0.5 / 0.6 / 0.7 with
- * 0.38 / 0.28 / 0.20 unmatched boxes per photo; MediaPipe's weights: 95.1 % at 0.50). With the full-range
- * companion, photo mode on scenes-real (held out): 89.2 -> 91.4 % found (tests/detect-eval/RESULTS.md).
+ * 0.38 / 0.28 / 0.20 unmatched boxes per photo; MediaPipe's weights: 95.1 % at 0.50). Held out, scenes-real:
+ * photos (with the full-range companion) 89.2 -> 91.4 % found, 640x480 video 83.9 -> 90.3 %
+ * (tests/detect-eval/RESULTS.md).
  */
-export const PHOTO_SHORT_MIN_SCORE = 0.6;
-export const PHOTO_SHORT_TUNING: Partial<DetectorTuning> = { singleMinScore: 0.7, nestedMaxInside: 0.5 };
+export const TUNED_SHORT_MIN_SCORE = 0.6;
+export const TUNED_SHORT_TUNING: Partial<DetectorTuning> = { singleMinScore: 0.7, nestedMaxInside: 0.5 };
 
 /**
  * Full range as the short-range finder's photo companion: the whole photo plus zoomed-out regions (its pyramid
@@ -342,8 +351,8 @@ function sourceSize(src: Source): { width: number; height: number } {
 export class TiledFaceFinder implements FaceFinder {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
-  /** Video: latest detections per rotating tile, with the frame time they came from. */
-  private tileCache = new Map<string, { at: number; boxes: ScoredBox[] }>();
+  /** Video: latest detections per rotating tile, with the frame time and the luma grid of the frame they came from. */
+  private tileCache = new Map<string, { at: number; region: Region; grid: LumaGrid | null; boxes: ScoredBox[] }>();
   private nextTile = 0;
   /** Photos: second model whose raw detections join this one's before the final merge. */
   private companion: TiledFaceFinder | undefined;
@@ -355,6 +364,9 @@ export class TiledFaceFinder implements FaceFinder {
   private captured = false;
   /** The latest video frame, copied once per frame pass (frameOf). */
   private frameCopy: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | null = null;
+  /** The latest video frame's luma grid (frameOf), and the small canvas it is drawn on. */
+  private frameGrid: LumaGrid | null = null;
+  private gridCanvas: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | null = null;
 
   constructor(
     private readonly embedder: ImageEmbedder,
@@ -404,7 +416,30 @@ export class TiledFaceFinder implements FaceFinder {
     const { canvas, ctx } = this.frameCopy;
     if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
     ctx.drawImage(video, 0, 0, width, height);
+    this.frameGrid = Number.isFinite(this.tuning.videoTileMaxChange) ? this.gridOf(canvas, width, height) : null;
     return canvas;
+  }
+
+  private gridOf(frame: HTMLCanvasElement, width: number, height: number): LumaGrid {
+    if (!this.gridCanvas) {
+      const canvas = document.createElement('canvas');
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      if (!ctx) throw new Error('2D canvas is not available');
+      this.gridCanvas = { canvas, ctx };
+    }
+    const { canvas, ctx } = this.gridCanvas;
+    const rows = gridRows(width, height);
+    if (canvas.width !== GRID_COLUMNS || canvas.height !== rows) [canvas.width, canvas.height] = [GRID_COLUMNS, rows];
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(frame, 0, 0, GRID_COLUMNS, rows);
+    return lumaGrid(ctx.getImageData(0, 0, GRID_COLUMNS, rows).data, GRID_COLUMNS, rows);
+  }
+
+  /** Whether a cached tile's picture changed since it ran (see DetectorTuning.videoTileMaxChange). */
+  private tileChanged(tile: Region, grid: LumaGrid | null, width: number, height: number): boolean {
+    const now = this.frameGrid;
+    if (!grid || !now) return false;
+    return regionChange(grid, now, tile, width, height) > this.tuning.videoTileMaxChange;
   }
 
   private runRegion(levels: Scaled[], r: Region, frame?: { width: number; height: number }): ScoredBox[] {
@@ -546,7 +581,10 @@ export class TiledFaceFinder implements FaceFinder {
     }
     const prefix = `${width}x${height}:`;
     const fresh = [...this.tileCache.entries()].filter(
-      ([k, c]) => k.startsWith(prefix) && timestampMs - c.at <= this.tuning.videoTileMaxAgeMs,
+      ([k, c]) =>
+        k.startsWith(prefix) &&
+        timestampMs - c.at <= this.tuning.videoTileMaxAgeMs &&
+        !this.tileChanged(c.region, c.grid, width, height),
     );
     const cached = fresh.flatMap(([, c]) => c.boxes);
     return this.finish(this.tagged([...full, ...cached]), width, height);
@@ -585,10 +623,27 @@ export class TiledFaceFinder implements FaceFinder {
       last?.width === width && last.height === height
         ? last.levels
         : this.pyramid(this.frameOf(video, width, height), width, height);
-    for (let i = 0; i < Math.min(count, tiles.length); i++) {
-      const t = tiles[this.nextTile++ % tiles.length]!;
-      this.tileCache.set(key(t), { at: timestampMs, boxes: this.runRegion(levels, t, { width, height }) });
+    // Tiles whose picture changed since they last ran go first (their boxes are not shown meanwhile), then the
+    // rotation.
+    const n = tiles.length;
+    const rotated = tiles.map((_, i) => tiles[(this.nextTile + i) % n]!);
+    const run = rotated
+      .filter((t) => {
+        const c = this.tileCache.get(key(t));
+        return c !== undefined && this.tileChanged(t, c.grid, width, height);
+      })
+      .slice(0, count);
+    for (let i = 0; i < n && run.length < Math.min(count, n); i++) {
+      const t = tiles[this.nextTile++ % n]!;
+      if (!run.includes(t)) run.push(t);
     }
+    for (const t of run)
+      this.tileCache.set(key(t), {
+        at: timestampMs,
+        region: t,
+        grid: this.frameGrid,
+        boxes: this.runRegion(levels, t, { width, height }),
+      });
   }
 
   withCompanion(companion: TiledFaceFinder | undefined): this {

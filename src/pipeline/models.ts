@@ -7,14 +7,14 @@ import {
   addPhotoCompanion,
   createLiveFaceFinder,
   PHOTO_COMPANION_TUNING,
-  PHOTO_SHORT_MIN_SCORE,
-  PHOTO_SHORT_TUNING,
+  TUNED_SHORT_MIN_SCORE,
+  TUNED_SHORT_TUNING,
   type DetectorModel,
   type FaceDetectorOptions,
   type FaceFinder,
   type TiledFaceFinder,
 } from '../detect/faceDetector';
-import { DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, PHOTO_DETECTOR_MODEL, servedUrl } from '../servedFiles';
+import { APP_DETECTOR_MODELS, DETECTOR_MODELS, MEDIAPIPE_WASM_DIR, servedUrl } from '../servedFiles';
 import { errorText } from '../errorText';
 
 export interface LoadProgress {
@@ -157,40 +157,26 @@ export class Models {
   }
 
   /**
-   * Photos: with short range, its fine-tuned weights (PHOTO_DETECTOR_MODEL) plus one full-range pass over the whole
-   * photo, which finds faces short range misses (tests/detect-eval/RESULTS.md: scenes-real 91.4 % of faces >= 40 px
-   * found, against 89.2 % with MediaPipe's short-range weights). Loaded on the first photo (or when the Photos
-   * screen opens), not at start: live never uses them (live keeps MediaPipe's short range: the tuned weights boxed
-   * half of a large moving face on some frames), and loading them at start made the app ready ~2× later.
+   * Photos: the live finder plus, with short range, one full-range pass over the whole photo, which finds faces
+   * short range misses (tests/detect-eval/RESULTS.md, data/detect's held-out tenth: 95.8 -> 96.6 % of faces
+   * >= 40 px found). The full-range model loads on the first photo (or when the Photos screen opens), not at
+   * start: live never uses it, and loading it at start made the app ready ~2× later.
    */
   photoFaceFinder(): Promise<FaceFinder> {
     const model = this.detectorModel;
     let p = this.photoFinders.get(model);
     if (!p) {
       const options = this.finderOptions(model);
-      const base = document.baseURI;
-      const main =
-        model === 'short'
-          ? createLiveFaceFinder({
-              ...options,
-              modelUrl: servedUrl(PHOTO_DETECTOR_MODEL, base),
-              minScore: PHOTO_SHORT_MIN_SCORE,
-              tuning: PHOTO_SHORT_TUNING,
-            }).catch((e: unknown) => {
-              throw new Error(
-                `Face detector model ${fileName(PHOTO_DETECTOR_MODEL)} failed to load: ${loadFailure(e)}`,
-              );
-            })
-          : this.liveFinder(model);
-      p = main.then((finder) =>
+      p = this.liveFinder(model).then((finder) =>
         addPhotoCompanion(finder, options).catch((e: unknown) => {
-          throw new Error(`Face detector model ${fileName(DETECTOR_MODELS.full)} failed to load: ${loadFailure(e)}`);
+          const message = `Face detector model ${fileName(DETECTOR_MODELS.full)} failed to load: ${loadFailure(e)}`;
+          this.set({ errors: [...this.state.errors, message] });
+          throw new Error(message);
         }),
       );
-      p.catch((e: unknown) => {
+      p.catch(() => {
         // A failure is not kept: the next photo tries again (the live finder's own failure is reported by it).
         this.photoFinders.delete(model);
-        if (model === 'short' && e instanceof Error) this.set({ errors: [...this.state.errors, e.message] });
       });
       this.photoFinders.set(model, p);
     }
@@ -203,9 +189,11 @@ export class Models {
       model,
       wasmBaseUrl: new URL(MEDIAPIPE_WASM_DIR, base).href,
       wasmUrl: (file) => servedUrl(`${MEDIAPIPE_WASM_DIR}/${file}`, base),
-      modelUrl: servedUrl(DETECTOR_MODELS[model], base),
+      modelUrl: servedUrl(APP_DETECTOR_MODELS[model], base),
       ...(model === 'short'
         ? {
+            minScore: TUNED_SHORT_MIN_SCORE,
+            tuning: TUNED_SHORT_TUNING,
             photoCompanion: {
               model: 'full',
               modelUrl: servedUrl(DETECTOR_MODELS.full, base),
@@ -219,7 +207,7 @@ export class Models {
   private liveFinder(model: DetectorModel): Promise<TiledFaceFinder> {
     let p = this.finders.get(model);
     if (!p) {
-      const file = fileName(DETECTOR_MODELS[model]);
+      const file = fileName(APP_DETECTOR_MODELS[model]);
       this.set({ detector: 'loading' });
       p = createLiveFaceFinder(this.finderOptions(model));
       p.then(

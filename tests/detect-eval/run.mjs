@@ -259,7 +259,7 @@ export const STRATEGIES = [
     },
   },
   // The settings the fine-tuned short-range weights want (min score 0.6, 0.7 in one region only, nested boxes
-  // dropped), for photos (with the full-range companion as the app runs it), short range alone, and 640x480 video.
+  // dropped), for photos (with the full-range companion as the app runs it), short range alone, and live video.
   // Run with MASKGATE_FACE_WEIGHTS_SHORT=models/face_detection_short_range.finetuned.
   ...(() => {
     const tuned = { singleMinScore: 0.7, nestedMaxInside: 0.5 };
@@ -282,6 +282,15 @@ export const STRATEGIES = [
         minScore: 0.6,
         mode: 'video',
         frame: [640, 480],
+        frames: 12,
+        tuning: tuned,
+      },
+      {
+        name: 'tuned-video1280',
+        model: 'short',
+        minScore: 0.6,
+        mode: 'video',
+        frame: [1280, 720],
         frames: 12,
         tuning: tuned,
       },

@@ -9,7 +9,8 @@ import { launchBrowser, serveBuild, waitForModels, watchPage } from './harness.m
 // The model this machine's headless Chromium loads by default: no WebGPU adapter, so auto picks the fast tier.
 const ONNX = 'mask_mnv3s_224.int8.onnx';
 const SIDECAR = 'mask_mnv3s_224.int8.json';
-const TFLITE = 'face_detection_short_range.tflite';
+// The face model the app loads by default: short range with MaskGate's weights (src/servedFiles.ts APP_DETECTOR_MODELS).
+const TFLITE = 'face_detection_short_range_tuned.tflite';
 
 let server;
 let browser;
