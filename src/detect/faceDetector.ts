@@ -114,11 +114,11 @@ export interface DetectorTuning {
   /** Cached tile results older than this are dropped (slow frames must not show stale boxes). */
   videoTileMaxAgeMs: number;
   /**
-   * A cached tile's boxes are dropped, and the tile runs again before the rotation's next tiles, when its picture
-   * has changed by more than this since (mean absolute luma difference, 0–255, over a coarse grid; see
-   * src/detect/frameChange.ts). Infinity: off.
+   * A cached tile's box is dropped, and its tile runs again before the rotation's next tiles, when the picture
+   * under the box has changed by more than this since the tile ran (mean absolute luma difference, 0–255, over a
+   * coarse grid; see src/detect/frameChange.ts): the face it boxed has gone. Infinity: off.
    */
-  videoTileMaxChange: number;
+  videoBoxMaxChange: number;
   /** Fraction by which neighbouring tiles of `imageLevels` / `videoLevels` overlap. */
   overlap: number;
   /** IoU above which detections are merged. */
@@ -157,7 +157,7 @@ export const DEFAULT_TUNING: DetectorTuning = {
   videoLevels: [1, 2],
   videoTilesPerFrame: 4,
   videoTileMaxAgeMs: 700,
-  videoTileMaxChange: 12,
+  videoBoxMaxChange: 25,
   overlap: 0.25,
   nmsIou: 0.3,
   // Measured on the scenes set: matched head boxes are ~0.93x as wide, ~1.05x as tall and centred
@@ -348,11 +348,17 @@ function sourceSize(src: Source): { width: number; height: number } {
     : { width: src.width, height: src.height };
 }
 
+/**
+ * How far (grid cells: 10 px at 640×480) a cached box's face may have moved since its tile ran and still count as
+ * there; the rotation runs each tile again within 6 frames.
+ */
+const BOX_SHIFT_CELLS = 2;
+
 export class TiledFaceFinder implements FaceFinder {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   /** Video: latest detections per rotating tile, with the frame time and the luma grid of the frame they came from. */
-  private tileCache = new Map<string, { at: number; region: Region; grid: LumaGrid | null; boxes: ScoredBox[] }>();
+  private tileCache = new Map<string, { at: number; grid: LumaGrid | null; boxes: ScoredBox[]; gone: boolean }>();
   private nextTile = 0;
   /** Photos: second model whose raw detections join this one's before the final merge. */
   private companion: TiledFaceFinder | undefined;
@@ -416,7 +422,7 @@ export class TiledFaceFinder implements FaceFinder {
     const { canvas, ctx } = this.frameCopy;
     if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
     ctx.drawImage(video, 0, 0, width, height);
-    this.frameGrid = Number.isFinite(this.tuning.videoTileMaxChange) ? this.gridOf(canvas, width, height) : null;
+    this.frameGrid = Number.isFinite(this.tuning.videoBoxMaxChange) ? this.gridOf(canvas, width, height) : null;
     return canvas;
   }
 
@@ -435,11 +441,11 @@ export class TiledFaceFinder implements FaceFinder {
     return lumaGrid(ctx.getImageData(0, 0, GRID_COLUMNS, rows).data, GRID_COLUMNS, rows);
   }
 
-  /** Whether a cached tile's picture changed since it ran (see DetectorTuning.videoTileMaxChange). */
-  private tileChanged(tile: Region, grid: LumaGrid | null, width: number, height: number): boolean {
+  /** Whether the picture under a cached tile's box changed since the tile ran (DetectorTuning.videoBoxMaxChange). */
+  private boxGone(box: Box, grid: LumaGrid | null, width: number, height: number): boolean {
     const now = this.frameGrid;
     if (!grid || !now) return false;
-    return regionChange(grid, now, tile, width, height) > this.tuning.videoTileMaxChange;
+    return regionChange(grid, now, box, width, height, BOX_SHIFT_CELLS) > this.tuning.videoBoxMaxChange;
   }
 
   private runRegion(levels: Scaled[], r: Region, frame?: { width: number; height: number }): ScoredBox[] {
@@ -580,13 +586,14 @@ export class TiledFaceFinder implements FaceFinder {
       full = this.runRegion(levels, { x: 0, y: 0, w: width, h: height }, { width, height });
     }
     const prefix = `${width}x${height}:`;
-    const fresh = [...this.tileCache.entries()].filter(
-      ([k, c]) =>
-        k.startsWith(prefix) &&
-        timestampMs - c.at <= this.tuning.videoTileMaxAgeMs &&
-        !this.tileChanged(c.region, c.grid, width, height),
-    );
-    const cached = fresh.flatMap(([, c]) => c.boxes);
+    const cached: ScoredBox[] = [];
+    for (const [k, c] of this.tileCache) {
+      if (!k.startsWith(prefix) || timestampMs - c.at > this.tuning.videoTileMaxAgeMs) continue;
+      for (const b of c.boxes) {
+        if (this.boxGone(b, c.grid, width, height)) c.gone = true;
+        else cached.push(b);
+      }
+    }
     return this.finish(this.tagged([...full, ...cached]), width, height);
   }
 
@@ -623,16 +630,10 @@ export class TiledFaceFinder implements FaceFinder {
       last?.width === width && last.height === height
         ? last.levels
         : this.pyramid(this.frameOf(video, width, height), width, height);
-    // Tiles whose picture changed since they last ran go first (their boxes are not shown meanwhile), then the
-    // rotation.
+    // Tiles with a box whose face has gone (not shown since) go first, then the rotation.
     const n = tiles.length;
     const rotated = tiles.map((_, i) => tiles[(this.nextTile + i) % n]!);
-    const run = rotated
-      .filter((t) => {
-        const c = this.tileCache.get(key(t));
-        return c !== undefined && this.tileChanged(t, c.grid, width, height);
-      })
-      .slice(0, count);
+    const run = rotated.filter((t) => this.tileCache.get(key(t))?.gone === true).slice(0, count);
     for (let i = 0; i < n && run.length < Math.min(count, n); i++) {
       const t = tiles[this.nextTile++ % n]!;
       if (!run.includes(t)) run.push(t);
@@ -640,9 +641,9 @@ export class TiledFaceFinder implements FaceFinder {
     for (const t of run)
       this.tileCache.set(key(t), {
         at: timestampMs,
-        region: t,
         grid: this.frameGrid,
         boxes: this.runRegion(levels, t, { width, height }),
+        gone: false,
       });
   }
 
