@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dropCentreInside,
   dropNested,
   keepRegionBox,
   tileRegions,
@@ -81,6 +82,21 @@ describe('weightedNmsWithSupport', () => {
       [0.58, 1],
       [0.55, 3],
     ]);
+  });
+});
+
+describe('dropCentreInside', () => {
+  it('drops a box whose centre lies in a higher-scoring box of similar size', () => {
+    const face = { x: 100, y: 100, w: 60, h: 60, score: 0.9 };
+    const twin = { x: 125, y: 120, w: 55, h: 55, score: 0.8 };
+    expect(dropCentreInside([twin, face])).toEqual([face]);
+  });
+  it('keeps neighbours, smaller faces in front of a larger box, and the higher-scoring box', () => {
+    const face = { x: 100, y: 100, w: 60, h: 60, score: 0.9 };
+    const neighbour = { x: 150, y: 100, w: 60, h: 60, score: 0.8 };
+    const small = { x: 110, y: 110, w: 30, h: 30, score: 0.95 };
+    expect(dropCentreInside([face, neighbour])).toEqual([face, neighbour]);
+    expect(dropCentreInside([face, small])).toEqual([face, small]);
   });
 });
 

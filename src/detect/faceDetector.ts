@@ -88,6 +88,8 @@ export interface DetectorTuning {
    * face does not hold a smaller face, but a tile over part of a large face can box an eye or the mouth.
    */
   nestedMaxInside: number;
+  /** Drop a box whose centre lies inside a higher-scoring box of similar or larger size (dropCentreInside). */
+  centreInsideDrop: boolean;
   /** Fixed tile levels for photos (when imagePyramid is null): 1 = whole frame, n >= 2 = tiles of min(W,H)/n (plus overlap). */
   imageLevels: number[];
   /** Fixed tile levels for video (when videoPyramid is null); level 1 runs every frame, the other tiles rotate. */
@@ -150,6 +152,7 @@ export const DEFAULT_TUNING: DetectorTuning = {
   // unmatched boxes per photo on data/detect's held-out tenth 0.53 -> 0.34 (photos) and 1.10 -> 0.90 (640x480
   // video) and lost no face; without the score rule it lost 3 (tests/detect-eval/RESULTS.md).
   nestedMaxInside: 0,
+  centreInsideDrop: false,
   singleMinScore: 0.6,
   prefilter: false,
   smoothing: 'low',
@@ -185,7 +188,11 @@ export const MODEL_TUNING: Record<DetectorModel, Partial<DetectorTuning>> = {
  * (tests/detect-eval/RESULTS.md).
  */
 export const TUNED_SHORT_MIN_SCORE = 0.6;
-export const TUNED_SHORT_TUNING: Partial<DetectorTuning> = { singleMinScore: 0.7, nestedMaxInside: 0.5 };
+export const TUNED_SHORT_TUNING: Partial<DetectorTuning> = {
+  singleMinScore: 0.7,
+  nestedMaxInside: 0.5,
+  centreInsideDrop: true,
+};
 
 /**
  * Full range as the short-range finder's photo companion: the whole photo plus zoomed-out regions (its pyramid
@@ -253,6 +260,22 @@ export function dropNested<T extends ScoredBox>(boxes: T[], maxInside: number): 
         const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
         const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
         return ix * iy > maxInside * b.w * b.h;
+      }),
+  );
+}
+
+/**
+ * Boxes without those whose centre lies inside a box of similar or larger size that scores higher: two boxes that
+ * far apart on one face (IoU under the merge threshold, a black mask's face boxed twice) are one face, not two.
+ */
+export function dropCentreInside<T extends ScoredBox>(boxes: T[]): T[] {
+  return boxes.filter(
+    (b) =>
+      !boxes.some((a) => {
+        if (a === b || a.score <= b.score || Math.max(a.w, a.h) < 0.8 * Math.max(b.w, b.h)) return false;
+        const cx = b.x + b.w / 2;
+        const cy = b.y + b.h / 2;
+        return cx > a.x && cx < a.x + a.w && cy > a.y && cy < a.y + a.h;
       }),
   );
 }
@@ -509,10 +532,11 @@ export class TiledFaceFinder implements FaceFinder {
     const kept = weightedNmsWithSupport(boxes, this.tuning.nmsIou).filter(
       (c) => c.support >= 2 || c.top.score >= c.top.single,
     );
-    return dropNested(
+    const merged = dropNested(
       kept.map((c) => c.box),
       this.tuning.nestedMaxInside,
-    ).map((b) => {
+    );
+    return (this.tuning.centreInsideDrop ? dropCentreInside(merged) : merged).map((b) => {
       const cx = b.x + b.w / 2;
       const cy = b.y + b.h / 2 + boxShiftY * b.h;
       const x0 = Math.max(0, cx - (b.w * boxScale) / 2);

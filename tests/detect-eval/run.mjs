@@ -262,7 +262,8 @@ export const STRATEGIES = [
   // dropped), for photos (with the full-range companion as the app runs it), short range alone, and live video.
   // Run with MASKGATE_FACE_WEIGHTS_SHORT=models/face_detection_short_range.finetuned.
   ...(() => {
-    const tuned = { singleMinScore: 0.7, nestedMaxInside: 0.5 };
+    // As TUNED_SHORT_TUNING (src/detect/faceDetector.ts).
+    const tuned = { singleMinScore: 0.7, nestedMaxInside: 0.5, centreInsideDrop: true };
     return [
       {
         name: 'tuned-photo',
