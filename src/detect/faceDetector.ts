@@ -371,6 +371,14 @@ function sourceSize(src: Source): { width: number; height: number } {
     : { width: src.width, height: src.height };
 }
 
+/** A canvas with a CPU-side 2D context: its pixels are drawn from and read back every frame. */
+function readableCanvas(): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('2D canvas is not available');
+  return { canvas, ctx };
+}
+
 /**
  * How far (grid cells: 10 px at 640×480) a cached box's face may have moved since its tile ran and still count as
  * there; the rotation runs each tile again within 6 frames.
@@ -403,14 +411,10 @@ export class TiledFaceFinder implements FaceFinder {
     private readonly minScore: number,
     readonly tuning: DetectorTuning,
   ) {
-    this.canvas = document.createElement('canvas');
+    ({ canvas: this.canvas, ctx: this.ctx } = readableCanvas());
     this.canvas.width = this.canvas.height = spec.inputSize;
-    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('2D canvas is not available');
-    this.ctx = ctx;
   }
 
-  /** Runs the model on one region (letterboxed to the square input, top-left aligned) and returns boxes in source pixels. */
   /** The source and its successive halvings down to about the model input size (largest first). */
   private pyramid(src: CanvasImageSource, width: number, height: number): Scaled[] {
     const out: Scaled[] = [{ img: src, s: 1 }];
@@ -436,13 +440,7 @@ export class TiledFaceFinder implements FaceFinder {
    * one face, CPU profile of the main thread: drawImage 19.8 → 12.5 ms per frame.
    */
   private frameOf(video: HTMLVideoElement, width: number, height: number): HTMLCanvasElement {
-    if (!this.frameCopy) {
-      const canvas = document.createElement('canvas');
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      if (!ctx) throw new Error('2D canvas is not available');
-      this.frameCopy = { canvas, ctx };
-    }
-    const { canvas, ctx } = this.frameCopy;
+    const { canvas, ctx } = (this.frameCopy ??= readableCanvas());
     if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
     ctx.drawImage(video, 0, 0, width, height);
     this.frameGrid = Number.isFinite(this.tuning.videoBoxMaxChange) ? this.gridOf(canvas, width, height) : null;
@@ -450,13 +448,7 @@ export class TiledFaceFinder implements FaceFinder {
   }
 
   private gridOf(frame: HTMLCanvasElement, width: number, height: number): LumaGrid {
-    if (!this.gridCanvas) {
-      const canvas = document.createElement('canvas');
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      if (!ctx) throw new Error('2D canvas is not available');
-      this.gridCanvas = { canvas, ctx };
-    }
-    const { canvas, ctx } = this.gridCanvas;
+    const { canvas, ctx } = (this.gridCanvas ??= readableCanvas());
     const rows = gridRows(width, height);
     if (canvas.width !== GRID_COLUMNS || canvas.height !== rows) [canvas.width, canvas.height] = [GRID_COLUMNS, rows];
     ctx.imageSmoothingQuality = 'high';
@@ -471,6 +463,7 @@ export class TiledFaceFinder implements FaceFinder {
     return regionChange(grid, now, box, width, height, BOX_SHIFT_CELLS) > this.tuning.videoBoxMaxChange;
   }
 
+  /** Runs the model on one region (letterboxed to the square input, top-left aligned) and returns boxes in source pixels. */
   private runRegion(levels: Scaled[], r: Region, frame?: { width: number; height: number }): ScoredBox[] {
     const size = this.spec.inputSize;
     const scale = size / Math.max(r.w, r.h);
