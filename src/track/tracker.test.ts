@@ -227,9 +227,20 @@ describe('Tracker events', () => {
     expect(tracker.flush()).toEqual([]);
   });
 
-  it('flush ends classified tracks', () => {
+  it('emits no event for a face seen in fewer than minFrames frames, classified or not', () => {
     const tracker = new Tracker();
     tracker.update(0, [face(100, 100)]);
+    tracker.update(FRAME_MS, [face(100, 100)]);
+    tracker.addProbs(1, NONE, FRAME_MS);
+    expect(tracker.update(2000, [])).toEqual([]);
+    tracker.update(3000, [face(100, 100)]);
+    tracker.addProbs(2, NONE, 3000);
+    expect(tracker.flush()).toEqual([]);
+  });
+
+  it('flush ends classified tracks', () => {
+    const tracker = new Tracker();
+    for (let i = 0; i < 3; i++) tracker.update(i * FRAME_MS, [face(100, 100)]);
     tracker.addProbs(1, NONE, 10);
     expect(tracker.flush()).toMatchObject([{ trackId: 1, label: 'none', reason: 'ended', classifications: 1 }]);
     expect(tracker.activeTracks).toEqual([]);

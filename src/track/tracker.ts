@@ -14,6 +14,8 @@ export interface TrackerOptions extends SmootherOptions {
   minIou: number;
   /** Fallback match when boxes do not overlap enough: centre distance below this × box size. */
   maxCentreDistance: number;
+  /** A track seen in fewer frames than this is never logged: a box that flickers for a frame or two is no person. */
+  minFrames: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -22,6 +24,9 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   settleMinResults: 3,
   minIou: 0.3,
   maxCentreDistance: 0.6,
+  // In the 6-face bench clip, a box seen in one frame as the faces left was classified and logged as a person
+  // (2026-11-30 probe); a person at a door is in view for seconds, dozens of frames.
+  minFrames: 3,
   alpha: 0.35,
   switchMargin: 0.15,
   switchCount: 2,
@@ -63,6 +68,8 @@ interface Track {
   vy: number;
   firstSeen: number;
   lastSeen: number;
+  /** Frames with a detection matched to this track (its first included). */
+  frames: number;
   smoother: ClassSmoother;
   lastResultAt: number;
   requestedAt: number | null;
@@ -216,6 +223,7 @@ export class Tracker {
     }
     track.box = { x: det.x, y: det.y, w: det.w, h: det.h };
     track.lastSeen = timestampMs;
+    track.frames++;
   }
 
   private newTrack(det: ScoredBox, timestampMs: number): Track {
@@ -226,6 +234,7 @@ export class Tracker {
       vy: 0,
       firstSeen: timestampMs,
       lastSeen: timestampMs,
+      frames: 1,
       smoother: new ClassSmoother(this.options),
       lastResultAt: -Infinity,
       requestedAt: null,
@@ -244,7 +253,7 @@ export class Tracker {
 
   private finish(track: Track, reason: TrackEvent['reason']): TrackEvent | null {
     const label = track.smoother.label;
-    if (track.logged || label === null) return null;
+    if (track.logged || label === null || track.frames < this.options.minFrames) return null;
     track.logged = true;
     return {
       trackId: track.id,
