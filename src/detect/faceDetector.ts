@@ -11,7 +11,7 @@
  * lets tile detections be merged before NMS.
  */
 import { FilesetResolver, ImageEmbedder } from '@mediapipe/tasks-vision';
-import { iou, type Box, type ScoredBox } from '../geometry/box';
+import { intersectionArea, iou, type Box, type ScoredBox } from '../geometry/box';
 import { GRID_COLUMNS, gridRows, lumaGrid, regionChange, type LumaGrid } from './frameChange';
 import { scalePlan, type PlannedRegion, type ScalePlanParams } from './scalePlan';
 
@@ -257,9 +257,7 @@ export function dropNested<T extends ScoredBox>(boxes: T[], maxInside: number): 
     (b) =>
       !boxes.some((a) => {
         if (a.score < b.score || Math.max(a.w, a.h) < 1.5 * Math.max(b.w, b.h)) return false;
-        const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-        const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-        return ix * iy > maxInside * b.w * b.h;
+        return intersectionArea(a, b) > maxInside * b.w * b.h;
       }),
   );
 }

@@ -12,10 +12,15 @@ export interface ScoredBox extends Box {
   score: number;
 }
 
-export function iou(a: Box, b: Box): number {
+/** Area of the overlap of two boxes (0 when apart). */
+export function intersectionArea(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
+  return ix * iy;
+}
+
+export function iou(a: Box, b: Box): number {
+  const inter = intersectionArea(a, b);
   const union = a.w * a.h + b.w * b.h - inter;
   return union > 0 ? inter / union : 0;
 }

@@ -1,17 +1,10 @@
 // Where each face's label goes on a photo or the live overlay. Labels all drawn above their boxes ran into each
 // other in a crowd ("Incorrect 96%" half hidden by its neighbour's label on a 6-face Kaggle photo at 412 px), so
 // each label takes the first of a few spots around its box that no label already placed overlaps.
+import { intersectionArea, type Box } from '../../geometry/box';
 
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-const overlapArea = (a: Rect, b: Rect) =>
-  Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) *
-  Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+/** A label's rectangle on the canvas. */
+export type Rect = Box;
 
 /**
  * Label rectangles for `boxes` (same order), each `sizes[i]` big and on the canvas. Spots, in order: above the
@@ -39,7 +32,7 @@ export function placeLabels(
         h,
       };
       // Overlap costs more than a move that keeps the label on the canvas (a box at its top edge).
-      const cost = placed.reduce((sum, p) => sum + overlapArea(p, spot), 0) * 2 + (spot.y !== y ? 1 : 0);
+      const cost = placed.reduce((sum, p) => sum + intersectionArea(p, spot), 0) * 2 + (spot.y !== y ? 1 : 0);
       if (cost < bestCost) [best, bestCost] = [spot, cost];
       if (cost === 0) break;
     }
