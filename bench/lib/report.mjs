@@ -24,11 +24,23 @@ export function markdown(r) {
       ms(c.p90),
       ms(c.median && c.median / c.batch),
       c.ratio ? `${c.ratio.toFixed(2)}×` : '—',
+      ms(c.firstMs),
       ms(c.createMs),
     ]);
     out.push(
       table(
-        ['model', 'runtime', 'batch', 'n', 'median ms', 'p90 ms', 'ms/face', 'vs native', 'session create ms'],
+        [
+          'model',
+          'runtime',
+          'batch',
+          'n',
+          'median ms',
+          'p90 ms',
+          'ms/face',
+          'vs native',
+          'first run ms',
+          'session create ms',
+        ],
         rows,
       ),
       '',

@@ -42,17 +42,34 @@ async function run(job: ClassifierJob): Promise<void> {
   report(false);
   for (const batch of job.batches) {
     const feeds = { [s.session.inputNames[0]!]: inputTensor(pixels(batch), batch, 224) };
-    const start = performance.now();
     const times: number[] = [];
-    batches.push({ batch, times });
-    for (let i = 0; i < job.warmup + job.runs; i++) {
+    const cell: ClassifierResult['batches'][number] = { batch, firstMs: null, times };
+    batches.push(cell);
+    // Warm-up until V8 has optimised the kernels: the fast tier's first runs take 3–8× its steady time while
+    // TurboFan compiles them in the background (WASM ×2, one face: 78, 45, 63, 36 … ms, ~9 ms from the 15th run
+    // on, 2026-11-30). The app runs its classifier for as long as the camera is on, so the steady time is its
+    // speed; what a cold start pays is the first run and the live loop's first-label latency.
+    const warmStart = performance.now();
+    let start = warmStart;
+    let warming = true;
+    for (let i = 0; ; i++) {
       const r0 = performance.now();
       const out = await s.session.run(feeds);
       for (const t of Object.values(out)) t.dispose();
-      if (i >= job.warmup) times.push(performance.now() - r0);
+      const r1 = performance.now();
+      if (i === 0) cell.firstMs = r1 - r0;
+      if (warming) {
+        // A slow backend (SwiftShader WebGPU, VGG16 on one thread) ends its warm-up at the cell's cap.
+        if (i + 1 >= job.warmup && (r1 - warmStart >= job.warmupMs || r1 - warmStart > job.capMs)) {
+          warming = false;
+          start = r1;
+        }
+      } else {
+        times.push(r1 - r0);
+      }
       report(false);
       // The cap keeps slow backends (SwiftShader WebGPU) from eating the whole bench.
-      if (performance.now() - start > job.capMs) break;
+      if (times.length >= job.runs || (!warming && performance.now() - start > job.capMs)) break;
     }
   }
   await s.session.release();

@@ -5,7 +5,9 @@ export interface ClassifierJob {
   backend: 'wasm' | 'webgpu';
   threads: number;
   batches: number[];
+  /** Untimed runs per batch size: at least `warmup`, and until `warmupMs` has passed (wasm tier-up, below). */
   warmup: number;
+  warmupMs: number;
   runs: number;
   /** Stop adding runs to a batch size once this much time has passed. */
   capMs: number;
@@ -19,7 +21,8 @@ export interface ClassifierResult {
   fallbackReason: string | null;
   fetchMs: number;
   createMs: number;
-  batches: { batch: number; times: number[] }[];
+  /** `firstMs`: the batch size's first run, the cost a cold start pays. */
+  batches: { batch: number; firstMs: number | null; times: number[] }[];
   timedOut: boolean;
 }
 

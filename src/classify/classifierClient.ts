@@ -200,8 +200,10 @@ export class ClassifierClient {
         wasm: { mjs: abs(ORT_WASM.wasm.mjs), wasm: abs(ORT_WASM.wasm.wasm) },
       },
       preferWebGpu: this.options.preferWebGpu ?? true,
-      // Every core, the fast tier too: one thread runs it as fast as two here (41.0 / 48.0 ms a face), but with
-      // one onnxruntime's runtime started ~0.7 s later (warm start, 2026-11-30; it took the worker's thread).
+      // Every core, the fast tier too. One thread would halve the worker's CPU in the live loop (6 faces, 40 s,
+      // twice: 13 % of a core against 26–32 %) and shorten its longest main-thread tasks (50 / 56 ms against 64 /
+      // 63), but a warm start to the first label took 2.9 / 2.7 s instead of 1.8 / 1.7 s: with one thread the
+      // worker's own thread streams, compiles and lazily compiles the wasm (2026-11-30, 2 cores).
       numThreads: Math.min(4, navigator.hardwareConcurrency || 1),
       ...(lastAdapter ? { lastAdapter } : {}),
     };
