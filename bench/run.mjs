@@ -119,7 +119,12 @@ async function classifierPart(page, cores) {
         if (w.median && n.median) w.ratio = w.median / n.median;
       }
     }
-    if (options.webgpu) {
+  }
+  // WebGPU last: SwiftShader keeps working in the GPU process after a cell's 30 s cap stops its worker, and the
+  // CPU cells that followed a timed-out WebGPU cell ran up to 3× slower (the fast tier's int8 file 25 ms a face
+  // against 6–10 ms, 2026-11-30).
+  if (options.webgpu) {
+    for (const model of models) {
       log(`classifier ${model}: WebGPU`);
       try {
         const gpu = await page.evaluate((j) => window.bench.classify(j), {
@@ -144,6 +149,7 @@ async function classifierPart(page, cores) {
       }
     }
   }
+
   const short = cells.filter((c) => c.n < options.runs);
   notes.push(
     `Target ${options.runs} runs per cell after a warm-up (WASM: ≥ ${WASM_WARMUP_MS / 1000} s of runs, for V8 to optimise the kernels; native and WebGPU: 1 run); a cell stops early after ${options.cellCapS} s (WebGPU: ${options.webgpuRuns} runs, ${options.webgpuCapS} s), so n < ${options.runs} in ${short.length} cell(s): ${short.map((c) => `${c.model} ${c.label} b${c.batch} n=${c.n}`).join('; ') || 'none'}.`,
@@ -181,25 +187,49 @@ async function main() {
     const clips = want('detection') || appParts.length ? makeClips(work, options.scenes) : null;
     if (want('classifier') || want('detection')) {
       const server = await serveBenchPage();
-      const browser = await launchBrowser({ webgpu: options.webgpu });
       try {
-        env.browser = `Chromium ${browser.version()}`;
-        const page = await openBenchPage(browser, server.url);
-        if (want('classifier')) results.classifier = await part('classifier', () => classifierPart(page, cores));
+        if (want('classifier')) {
+          const browser = await launchBrowser({ webgpu: options.webgpu });
+          try {
+            env.browser = `Chromium ${browser.version()}`;
+            const page = await openBenchPage(browser, server.url);
+            results.classifier = await part('classifier', () => classifierPart(page, cores));
+          } finally {
+            await browser.close();
+          }
+        }
+        // A browser of its own: SwiftShader work the classifier's WebGPU cells left in the GPU process slowed the
+        // detection that followed in the same browser (58.4 ms a frame, 49.7 ms alone 20 minutes later).
         if (want('detection')) {
-          const photo = `data:image/png;base64,${readFileSync(clips[3].photo).toString('base64')}`;
-          results.detection = [];
-          for (const model of ['short', 'full']) {
-            log(`detection ${model}-range`);
-            const d = await part(`detection ${model}`, () =>
-              page.evaluate((j) => window.bench.detect(j), { model, photo, warmup: 10, frames: options.detectFrames }),
-            );
-            if (d)
-              results.detection.push({ model, createMs: d.createMs, times: summary(d.times), faces: summary(d.faces) });
+          const browser = await launchBrowser();
+          try {
+            env.browser = `Chromium ${browser.version()}`;
+            const page = await openBenchPage(browser, server.url);
+            const photo = `data:image/png;base64,${readFileSync(clips[3].photo).toString('base64')}`;
+            results.detection = [];
+            for (const model of ['short', 'full']) {
+              log(`detection ${model}-range`);
+              const d = await part(`detection ${model}`, () =>
+                page.evaluate((j) => window.bench.detect(j), {
+                  model,
+                  photo,
+                  warmup: 10,
+                  frames: options.detectFrames,
+                }),
+              );
+              if (d)
+                results.detection.push({
+                  model,
+                  createMs: d.createMs,
+                  times: summary(d.times),
+                  faces: summary(d.faces),
+                });
+            }
+          } finally {
+            await browser.close();
           }
         }
       } finally {
-        await browser.close();
         await server.close();
       }
     }

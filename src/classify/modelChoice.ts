@@ -17,9 +17,9 @@ export function isModelChoice(value: unknown): value is ModelChoice {
  * The accurate model is kept only if its median WebGPU run on one face takes at most this long. A person
  * is at the door for 2–3 s and should see a label within 500 ms of appearing; a new face may wait behind
  * the batch in flight, and a batch holds up to 6 faces, so one face must cost well under 500 / (6 + 1)
- * ≈ 70 ms. 50 ms leaves room for cropping, messaging and a slower frame. The VGG16 in WASM takes 551 ms
- * per face (2 threads), an order of magnitude over; the fast tier 29.6 ms alone, 18.6 ms per face in a
- * batch of 4 (`npm run bench`, 2026-11-30).
+ * ≈ 70 ms. 50 ms leaves room for cropping, messaging and a slower frame. The VGG16 in WASM takes 523 ms
+ * per face (2 threads), an order of magnitude over; the fast tier 5.1 ms alone, 4.6 ms per face in a
+ * batch of 4, once V8 has optimised it (its first run ~200 ms; `npm run bench`, 2026-11-30T22:38).
  */
 export const ACCURATE_MAX_MS_PER_FACE = 50;
 /** Timed warm-up runs (after one untimed run, which compiles the shaders). */
