@@ -4,17 +4,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { launchBrowser, readFaces, serveBuild, storedEvents, waitForModels, watchPage } from './harness.mjs';
+import { launchBrowser, readFaces, serveBuild, storedEvents, tempDir, waitForModels, watchPage } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 let problems;
-const dir = mkdtempSync(join(tmpdir(), 'maskgate-input-'));
+const dir = tempDir('maskgate-input-');
 const file = (name, bytes) => {
   const path = join(dir, name);
   writeFileSync(path, bytes);

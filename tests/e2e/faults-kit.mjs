@@ -1,14 +1,12 @@
 // Shared pieces of the fault suite (tests/e2e/faults-*.test.mjs, see FAULTS.md): a short entrance clip,
 // reading the event log straight from IndexedDB, and the init scripts that inject faults into the page.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
-import { LIVE_WAIT_MS } from './harness.mjs';
+import { LIVE_WAIT_MS, tempDir } from './harness.mjs';
 
 /** A masked, then an unmasked person, each in view for 3 s with 1.5 s of empty frame after: an event every ~4.5 s. */
 export function entranceClip() {
-  const out = join(mkdtempSync(join(tmpdir(), 'maskgate-faults-')), 'entrance.y4m');
+  const out = join(tempDir('maskgate-faults-'), 'entrance.y4m');
   const photos = ['maksssksksss63.jpg', 'maksssksksss841.jpg'].map((p) => `tests/fixtures/scenes/${p}`);
   makeCameraClip({ out, photos, width: 640, height: 480, fps: 15, seconds: 3, pan: 0.12, gap: 1.5 });
   return out;

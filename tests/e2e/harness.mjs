@@ -1,6 +1,7 @@
 // Shared e2e plumbing: the production build served by `vite preview`, and Debian's Chromium driven by
 // playwright-core (playwright cannot download browsers here).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -24,6 +25,16 @@ const BASE_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
+
+/**
+ * A new folder under the system's temp folder, removed when this test file's process exits: the camera clips
+ * (~60 MB each) were left behind, ~0.5 GB per run of the suite (24 GB had gathered in /tmp on this machine).
+ */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /**
  * Serves dist/ with the same COOP/COEP headers as production; returns its origin and a closer.

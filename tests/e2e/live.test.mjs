@@ -6,11 +6,10 @@
 // and precached the app once more, ~14 s on 2 cores.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
-import { LIVE_WAIT_MS, readFaces, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
+import { LIVE_WAIT_MS, readFaces, tempDir, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
 import { iou, loadScenes } from './sceneEval.mjs';
 
 const SIZE = { width: 640, height: 480 };
@@ -24,7 +23,7 @@ const GAP = 2;
 const PHOTOS = ['maksssksksss63.jpg', 'maksssksksss841.jpg'];
 
 const env = withBuildAndBrowser(() => {
-  const clip = join(mkdtempSync(join(tmpdir(), 'maskgate-')), 'entrance.y4m');
+  const clip = join(tempDir('maskgate-'), 'entrance.y4m');
   makeCameraClip({
     out: clip,
     photos: PHOTOS.map((p) => `tests/fixtures/scenes/${p}`),

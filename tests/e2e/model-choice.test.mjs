@@ -3,11 +3,10 @@
 // Accurate in the footer loads the VGG16, the status line says so, and the choice survives a reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
-import { LIVE_WAIT_MS, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
+import { LIVE_WAIT_MS, tempDir, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
 
 const sidecar = (f) => JSON.parse(readFileSync(`models/${f}`, 'utf8'));
 const FAST = sidecar('mask_mnv3s_224.int8.json');
@@ -15,7 +14,7 @@ const ACCURATE = sidecar('mask_vgg16_224.int8.json');
 const SHOTS = process.env.MASKGATE_E2E_SHOTS ?? null;
 
 const env = withBuildAndBrowser(() => {
-  const clip = join(mkdtempSync(join(tmpdir(), 'maskgate-')), 'entrance.y4m');
+  const clip = join(tempDir('maskgate-'), 'entrance.y4m');
   makeCameraClip({
     out: clip,
     photos: ['tests/fixtures/scenes/maksssksksss63.jpg'],
