@@ -59,7 +59,7 @@ async function run(job: ClassifierJob): Promise<void> {
       const r1 = performance.now();
       if (i === 0) cell.firstMs = r1 - r0;
       if (warming) {
-        // A slow backend (SwiftShader WebGPU, VGG16 on one thread) ends its warm-up at the cell's cap.
+        // The warm-up never outlasts the cell's time cap (a `--cell-cap-s` under 2 s).
         if (i + 1 >= job.warmup && (r1 - warmStart >= job.warmupMs || r1 - warmStart > job.capMs)) {
           warming = false;
           start = r1;
