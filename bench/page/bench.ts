@@ -18,11 +18,11 @@ function classify(job: Omit<ClassifierJob, 'wasmPaths' | 'modelUrl'> & { model: 
   };
   return new Promise<ClassifierResult>((resolve, reject) => {
     let latest: ClassifierResult | null = null;
-    const finish = (r: ClassifierResult | null, error: string) => {
+    const finish = (r: ClassifierResult | null, error?: string) => {
       clearTimeout(timer);
       worker.terminate();
       if (r) resolve(r);
-      else reject(new Error(error));
+      else reject(new Error(error ?? 'no result'));
     };
     // A cell that times out before its session is ready has nothing to show: that is its error.
     const timer = setTimeout(
@@ -36,7 +36,7 @@ function classify(job: Omit<ClassifierJob, 'wasmPaths' | 'modelUrl'> & { model: 
     worker.onmessage = (e: MessageEvent<FromClassifierWorker>) => {
       if ('error' in e.data) return finish(null, e.data.error);
       latest = e.data.result;
-      if (e.data.done) finish(latest, '');
+      if (e.data.done) finish(latest);
     };
     worker.onerror = (e) => finish(null, e.message);
     worker.postMessage(full);

@@ -152,8 +152,8 @@ export class LiveLoop {
   /**
    * The frame callback only copies the frame; detection and the rest run in a task of their own. The frame
    * callback's task also paints, and copy + detection + paint in one task went over 50 ms 17 times in 40 s with
-   * the 6-face clip (copy 7 ms median, up to 44; detection 9 ms, up to 80; 2026-11-30 probe). A frame that comes while the last one still waits for its task is
-   * skipped: the copy is the one the waiting detection will read.
+   * the 6-face clip (copy 7 ms median, up to 44; detection 9 ms, up to 80; 2026-11-30 probe). A frame that comes
+   * while the last one still waits for its task is skipped: the copy is the one the waiting detection will read.
    */
   private tick(): void {
     if (!this.running) return;

@@ -3,6 +3,8 @@ import { FilesetResolver } from '@mediapipe/tasks-vision';
 import {
   createBlazeFaceEmbedder,
   createFaceFinder,
+  TUNED_SHORT_MIN_SCORE,
+  TUNED_SHORT_TUNING,
   type DetectorModel,
   type DetectorTuning,
 } from '../../src/detect/faceDetector';
@@ -13,6 +15,8 @@ export interface EvalRequest {
   /** Omitted: the app's default. */
   minScore?: number;
   tuning: Partial<DetectorTuning>;
+  /** The settings the app runs the fine-tuned short range with (TUNED_SHORT_MIN_SCORE, TUNED_SHORT_TUNING), under `tuning`. */
+  appTuned?: boolean;
   mode: 'image' | 'video';
   /** Video mode: camera frame size the photo is letterboxed into. */
   frame?: [number, number];
@@ -44,8 +48,9 @@ async function run(req: EvalRequest): Promise<EvalImageResult[]> {
     model: req.model,
     wasmBaseUrl: '/mp-wasm',
     modelUrl: `/models/face_detection_${req.model === 'short' ? 'short' : 'full'}_range.tflite`,
-    ...(req.minScore !== undefined ? { minScore: req.minScore } : {}),
-    tuning: req.tuning,
+    ...(req.appTuned
+      ? { minScore: req.minScore ?? TUNED_SHORT_MIN_SCORE, tuning: { ...TUNED_SHORT_TUNING, ...req.tuning } }
+      : { ...(req.minScore !== undefined ? { minScore: req.minScore } : {}), tuning: req.tuning }),
     ...(req.companion
       ? { photoCompanion: { ...req.companion, modelUrl: `/models/face_detection_${req.companion.model}_range.tflite` } }
       : {}),

@@ -261,42 +261,29 @@ export const STRATEGIES = [
   // The settings the fine-tuned short-range weights want (min score 0.6, 0.7 in one region only, nested boxes
   // dropped), for photos (with the full-range companion as the app runs it), short range alone, and live video.
   // Run with MASKGATE_FACE_WEIGHTS_SHORT=models/face_detection_short_range.finetuned.
-  ...(() => {
-    // As TUNED_SHORT_TUNING (src/detect/faceDetector.ts).
-    const tuned = { singleMinScore: 0.7, nestedMaxInside: 0.5, centreInsideDrop: true };
-    return [
-      {
-        name: 'tuned-photo',
-        model: 'short',
-        minScore: 0.6,
-        mode: 'image',
-        tuning: tuned,
-        companion: {
-          model: 'full',
-          tuning: COMPANION_TUNING,
-        },
-      },
-      { name: 'tuned-short', model: 'short', minScore: 0.6, mode: 'image', tuning: tuned },
-      {
-        name: 'tuned-video640',
-        model: 'short',
-        minScore: 0.6,
-        mode: 'video',
-        frame: [640, 480],
-        frames: 12,
-        tuning: tuned,
-      },
-      {
-        name: 'tuned-video1280',
-        model: 'short',
-        minScore: 0.6,
-        mode: 'video',
-        frame: [1280, 720],
-        frames: 12,
-        tuning: tuned,
-      },
-    ];
-  })(),
+  // appTuned: the app's TUNED_SHORT_MIN_SCORE and TUNED_SHORT_TUNING (src/detect/faceDetector.ts), read by the page.
+  {
+    name: 'tuned-photo',
+    model: 'short',
+    mode: 'image',
+    appTuned: true,
+    tuning: {},
+    companion: {
+      model: 'full',
+      tuning: COMPANION_TUNING,
+    },
+  },
+  { name: 'tuned-short', model: 'short', mode: 'image', appTuned: true, tuning: {} },
+  { name: 'tuned-video640', model: 'short', mode: 'video', frame: [640, 480], frames: 12, appTuned: true, tuning: {} },
+  {
+    name: 'tuned-video1280',
+    model: 'short',
+    mode: 'video',
+    frame: [1280, 720],
+    frames: 12,
+    appTuned: true,
+    tuning: {},
+  },
   // Nested boxes dropped (nestedMaxInside): a box mostly inside a box 1.5x its side (an eye or a mouth boxed by a
   // tile over a large face).
   ...[0.5, 0.7].flatMap((n) =>
