@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketUnitFor, resolvePeriod, startOfDay } from './period';
+import { bucketUnitFor, chartSpan, resolvePeriod, startOfDay } from './period';
 
 // Local times, so the tests hold in any time zone.
 const now = new Date(2026, 2, 10, 14, 30).getTime();
@@ -42,5 +42,24 @@ describe('history periods', () => {
     expect(bucketUnitFor(now - 48 * 3_600_000, now)).toBe('hour');
     expect(bucketUnitFor(now - 48 * 3_600_000 - 1, now)).toBe('day');
     expect(startOfDay(now, 1)).toBe(new Date(2026, 2, 9).getTime());
+  });
+
+  it('charts a preset up to now, and "today" per hour even before its first event', () => {
+    const today = resolvePeriod('today', now);
+    const midnight = new Date(2026, 2, 10).getTime();
+    // Events earlier today: the span still runs to now (empty bars for the quiet hours since).
+    expect(chartSpan(today, { from: midnight + 60_000, to: midnight + 120_000 }, now)).toEqual({
+      from: midnight,
+      to: now,
+    });
+    // No event yet today (e.g. a minute after midnight): the period alone sets the span, so the unit stays hours.
+    const span = chartSpan(today, null, now);
+    expect(span).toEqual({ from: midnight, to: now });
+    expect(span && bucketUnitFor(span.from, span.to)).toBe('hour');
+    // "All" follows the events, and has no span without them.
+    expect(chartSpan({}, { from: 5, to: 9 }, now)).toEqual({ from: 5, to: 9 });
+    expect(chartSpan({}, null, now)).toBeNull();
+    // A custom range keeps its end.
+    expect(chartSpan({ from: 1, to: 2 }, null, now)).toEqual({ from: 1, to: 2 });
   });
 });

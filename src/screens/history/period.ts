@@ -68,6 +68,20 @@ export function resolvePeriod(preset: PeriodPreset, now: number, custom: TimeRan
   };
 }
 
+/**
+ * The span the chart covers: a period with a start runs to its end or to now (quiet hours and days show as
+ * empty bars), an open bound follows the events. A period with a start has a span even with no events in it, so
+ * "Today" just after midnight still reads per hour; null when neither the period nor the events bound it.
+ */
+export function chartSpan(
+  { from, to }: TimeRange,
+  events: { from: number; to: number } | null,
+  now: number,
+): { from: number; to: number } | null {
+  if (!events) return from !== undefined ? { from, to: to ?? now } : null;
+  return { from: from ?? events.from, to: to ?? (from !== undefined ? Math.max(now, events.to) : events.to) };
+}
+
 /** Per hour up to two days, per day beyond: enough bars to read, few enough to tell apart. */
 export function bucketUnitFor(from: number, to: number): BucketUnit {
   return to - from <= 48 * HOUR_MS ? 'hour' : 'day';

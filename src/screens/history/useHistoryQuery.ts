@@ -8,7 +8,7 @@ import type { LogDb } from '../../log/db';
 import type { BucketUnit, Counts, HistogramBucket, PageCursor } from '../../log/query';
 import type { EventFilter, LogEvent } from '../../log/types';
 import { fromDateTimeLocal } from './format';
-import { bucketUnitFor, resolvePeriod, type PeriodPreset } from './period';
+import { bucketUnitFor, chartSpan, resolvePeriod, type PeriodPreset } from './period';
 
 export const PAGE_SIZE = 50;
 
@@ -71,13 +71,9 @@ export function useHistoryQuery(db: LogDb, scope: { entrances?: readonly string[
         previous ? db.count({ labels, ...previous }) : null,
         db.timeBounds(filter),
       ]);
-      // A preset's chart runs to now, so quiet hours and days show as empty bars.
-      const range = bounds && {
-        from: from ?? bounds.from,
-        to: to ?? (from !== undefined ? Math.max(now, bounds.to) : bounds.to),
-      };
-      const newUnit = range ? bucketUnitFor(range.from, range.to) : 'day';
-      const newBuckets = range ? await db.histogram({ ...filter, ...range }, newUnit) : [];
+      const span = chartSpan({ from, to }, bounds, now);
+      const newUnit = span ? bucketUnitFor(span.from, span.to) : 'day';
+      const newBuckets = span && bounds ? await db.histogram({ ...filter, ...span }, newUnit) : [];
       if (!live) return;
       setCounts(newCounts);
       setPreviousCounts(newPrevious);
