@@ -140,9 +140,11 @@ export function HistoryChart({ buckets, unit }: HistoryChartProps) {
           )
         )}
       </div>
-      <p class="chart-readout" data-testid="history-chart-value">
-        {shown ? describe(shown, unit) : 'Hover over, tap or focus a bar to see its numbers.'}
-      </p>
+      {buckets.length > 0 && (
+        <p class="chart-readout" data-testid="history-chart-value">
+          {shown ? describe(shown, unit) : 'Hover over, tap or focus a bar to see its numbers.'}
+        </p>
+      )}
       <ChartTable buckets={buckets} unit={unit} />
     </section>
   );

@@ -18,7 +18,7 @@ export function HistorySummary({ counts, previous, previousText }: HistorySummar
     ? 'Pick a period to compare it with the one before.'
     : comparison
       ? `Changes are against ${previousText}.`
-      : `No earlier data: nothing was logged in ${previousText}.`;
+      : `No earlier data to compare with: ${previousText} has no events.`;
   const delta = (text: string | null) =>
     comparison && text !== null ? (
       <dd class="summary-delta">

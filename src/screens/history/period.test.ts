@@ -10,7 +10,7 @@ describe('history periods', () => {
     expect(p.from).toBe(new Date(2026, 2, 10).getTime());
     expect(p.to).toBeUndefined();
     expect(p.previous).toEqual({ from: new Date(2026, 2, 9).getTime(), to: new Date(2026, 2, 9, 14, 30).getTime() });
-    expect(p.previousText).toBe('yesterday at this time');
+    expect(p.previousText).toBe('yesterday up to this time');
   });
 
   it('makes "7 days" today and the 6 days before, compared with the 7 days before that', () => {

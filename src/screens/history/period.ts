@@ -53,7 +53,7 @@ export function resolvePeriod(preset: PeriodPreset, now: number, custom: TimeRan
     return {
       from,
       previous: { from: daysEarlier(from, days), to: daysEarlier(now, days) },
-      previousText: days === 1 ? 'yesterday at this time' : `the ${days} days before`,
+      previousText: days === 1 ? 'yesterday up to this time' : `the ${days} days before`,
     };
   }
   if (preset === 'all') return { previous: null, previousText: null };
