@@ -188,25 +188,26 @@ async function main() {
     if (want('classifier') || want('detection')) {
       const server = await serveBenchPage();
       try {
-        if (want('classifier')) {
-          const browser = await launchBrowser({ webgpu: options.webgpu });
+        /** Runs `f` on the bench page in a browser of its own, closed after. */
+        const onBenchPage = async (launchOptions, f) => {
+          const browser = await launchBrowser(launchOptions);
           try {
             env.browser = `Chromium ${browser.version()}`;
-            const page = await openBenchPage(browser, server.url);
-            results.classifier = await part('classifier', () => classifierPart(page, cores));
+            return await f(await openBenchPage(browser, server.url));
           } finally {
             await browser.close();
           }
-        }
+        };
+        if (want('classifier'))
+          results.classifier = await onBenchPage({ webgpu: options.webgpu }, (page) =>
+            part('classifier', () => classifierPart(page, cores)),
+          );
         // A browser of its own: SwiftShader work the classifier's WebGPU cells left in the GPU process slowed the
         // detection that followed in the same browser (58.4 ms a frame, 49.7 ms alone 20 minutes later).
         if (want('detection')) {
-          const browser = await launchBrowser();
-          try {
-            env.browser = `Chromium ${browser.version()}`;
-            const page = await openBenchPage(browser, server.url);
-            const photo = `data:image/png;base64,${readFileSync(clips[3].photo).toString('base64')}`;
-            results.detection = [];
+          const photo = `data:image/png;base64,${readFileSync(clips[3].photo).toString('base64')}`;
+          results.detection = [];
+          await onBenchPage({}, async (page) => {
             for (const model of ['short', 'full']) {
               log(`detection ${model}-range`);
               const d = await part(`detection ${model}`, () =>
@@ -225,9 +226,7 @@ async function main() {
                   faces: summary(d.faces),
                 });
             }
-          } finally {
-            await browser.close();
-          }
+          });
         }
       } finally {
         await server.close();

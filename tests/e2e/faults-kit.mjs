@@ -1,5 +1,6 @@
 // Shared pieces of the fault suite (tests/e2e/faults-*.test.mjs, see FAULTS.md): a short entrance clip,
-// reading the event log straight from IndexedDB, and the init scripts that inject faults into the page.
+// reading the event log straight from IndexedDB (the live and model-choice tests wait on it too), and the init
+// scripts that inject faults into the page.
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
 import { LIVE_WAIT_MS, tempDir } from './harness.mjs';

@@ -9,15 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
-import {
-  LIVE_WAIT_MS,
-  readFaces,
-  storedEvents,
-  tempDir,
-  waitForModels,
-  watchPage,
-  withBuildAndBrowser,
-} from './harness.mjs';
+import { waitForLogged } from './faults-kit.mjs';
+import { LIVE_WAIT_MS, readFaces, tempDir, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
 import { iou, loadScenes } from './sceneEval.mjs';
 
 const SIZE = { width: 640, height: 480 };
@@ -113,14 +106,15 @@ test('live: labelled faces appear, follow the video, are logged once per person;
   // The third person is logged once final: settled (3 s in view) or gone. Stopping the camera at once would
   // log them too, but only once their track has 3 frames: on an idle machine this loop saw their first label
   // within 0.2 s of their first frame and stopped before it (3 of 6 runs alone, 2026-12-01).
-  const loggedTail = async () =>
-    (await storedEvents(page))
-      .sort((a, b) => a.firstSeen - b.firstSeen)
-      .slice(-sequence.length)
-      .map((e) => e.label)
-      .join();
-  const logDeadline = Date.now() + LIVE_WAIT_MS;
-  while ((await loggedTail()) !== sequence.join() && Date.now() < logDeadline) await page.waitForTimeout(200);
+  await waitForLogged(
+    page,
+    (events) =>
+      [...events]
+        .sort((a, b) => a.firstSeen - b.firstSeen)
+        .slice(-sequence.length)
+        .map((e) => e.label)
+        .join() === sequence.join(),
+  );
   await page.getByTestId('stop-camera').click();
   await page.getByTestId('nav-history').click();
   const history = page.getByTestId('history-list');

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCameraClip } from '../../scripts/make-camera-clip.mjs';
-import { LIVE_WAIT_MS, storedEvents, tempDir, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
+import { waitForLogged } from './faults-kit.mjs';
+import { LIVE_WAIT_MS, tempDir, waitForModels, watchPage, withBuildAndBrowser } from './harness.mjs';
 
 const sidecar = (f) => JSON.parse(readFileSync(`models/${f}`, 'utf8'));
 const FAST = sidecar('mask_mnv3s_224.int8.json');
@@ -44,8 +45,7 @@ async function labelOneFace(page, logged, shot) {
     .first()
     .waitFor({ timeout: LIVE_WAIT_MS });
   if (SHOTS && shot) await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
-  const deadline = Date.now() + LIVE_WAIT_MS;
-  while ((await storedEvents(page)).length < logged && Date.now() < deadline) await page.waitForTimeout(200);
+  await waitForLogged(page, logged);
   await page.getByTestId('stop-camera').click();
 }
 
